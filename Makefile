@@ -1,0 +1,39 @@
+# Service Hub — every developer entry point. The npm scripts do the work; make adds the install
+# step so a fresh clone needs nothing else. `make help` lists the targets.
+SHELL := /bin/bash
+NODE_TS := node --import tsx
+BENCH ?= all
+
+.PHONY: help install up down test lint typecheck unit bench clean
+
+help: ## List targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## Install every real server and the npm workspace (idempotent)
+	@bash scripts/install.sh
+
+up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
+	@$(NODE_TS) scripts/up.ts
+
+down: ## Stop a `make up` running in another terminal
+	@$(NODE_TS) scripts/down.ts
+
+test: install ## Lint, typecheck, then all tests against real servers
+	@echo "==> lint" && npm run --silent lint
+	@echo "==> typecheck" && npm run --silent typecheck
+	@echo "==> tests" && npx vitest run
+
+lint: ## typescript-eslint (type-checked rules)
+	@npm run --silent lint
+
+typecheck: ## tsc --noEmit over the whole workspace
+	@npm run --silent typecheck
+
+unit: ## Tests only (servers are still started by the test kit)
+	@npx vitest run
+
+bench: install ## Benchmarks: make bench BENCH=runtime-get (default: all)
+	@$(NODE_TS) bench/run.ts $(BENCH)
+
+clean: ## Remove run data and logs (.run/); keeps installs (.local/)
+	@rm -rf .run

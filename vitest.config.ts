@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// One run for the whole workspace: the global setup starts the real servers once and every test
+// file shares them, each test in its own namespace (see shared/testkit).
+export default defineConfig({
+  test: {
+    include: ['shared/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    globalSetup: ['shared/testkit/src/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: a couple of workers keeps Keycloak and the servers responsive.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    reporters: ['default'],
+  },
+});
