@@ -1,0 +1,24 @@
+/** Redis 7 standing in for KeyDB locally: no persistence, own port. Use only KeyDB 6.3 commands. */
+import { bin } from './paths.ts';
+import { ManagedProcess, type LogSink } from './process.ts';
+import { asServer, type RunningServer } from './server.ts';
+import { tcpOpen, waitUntil } from './wait.ts';
+
+export interface RedisOptions {
+  port: number;
+  dataDir: string;
+  log: LogSink;
+  readyTimeoutMs?: number;
+}
+
+/** Starts redis-server in the foreground and resolves once it accepts connections. */
+export async function startRedis(o: RedisOptions): Promise<RunningServer> {
+  const proc = ManagedProcess.start({
+    name: 'redis',
+    command: bin.redis,
+    args: ['--port', String(o.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', o.dataDir],
+    log: o.log,
+  });
+  await waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 10_000, 'redis', () => proc.exitReason());
+  return asServer('redis', `redis://127.0.0.1:${o.port}`, proc);
+}

@@ -1,0 +1,15 @@
+/** What every launcher returns: a named, reachable, stoppable real server. */
+import type { ManagedProcess } from './process.ts';
+
+export interface RunningServer {
+  readonly name: string;
+  /** Primary client URL (nats://…, http://…, postgres://…, redis://…). */
+  readonly url: string;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** Wraps a started process as a RunningServer. */
+export function asServer(name: string, url: string, proc: ManagedProcess): RunningServer {
+  return { name, url, process: proc, stop: () => proc.stop() };
+}
