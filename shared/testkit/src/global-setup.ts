@@ -1,0 +1,81 @@
+/**
+ * Vitest global setup: starts the real platform once per test run on free ports (or uses the
+ * servers named in HUB_TEST_* variables) and hands the URLs to tests through `inject('hub')`.
+ * Server logs go to .run/test-<pid>/logs/<server>.log, so a failure can be read after the run.
+ */
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { bin, freePort, localDir, repoRoot, startPlatform, type Platform, type PlatformPorts, type PlatformUrls } from '@hub/servers';
+import { urlsFromEnv } from './env.ts';
+import { recordRun, sweepDeadRuns } from './sweep.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hub: PlatformUrls;
+  }
+}
+
+/** Resgate's request timeout in tests: short, so timeout paths are quick to prove. */
+export const TEST_RESGATE_TIMEOUT_MS = 3000;
+
+async function freePorts(): Promise<PlatformPorts> {
+  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin'] as const;
+  const ports = await Promise.all(names.map(() => freePort()));
+  return Object.fromEntries(names.map((n, i) => [n, ports[i]])) as unknown as PlatformPorts;
+}
+
+function logFiles(dir: string): { log: (name: string, line: string) => void; close: () => void } {
+  mkdirSync(dir, { recursive: true });
+  const files = new Map<string, WriteStream>();
+  return {
+    log: (name, line) => {
+      let f = files.get(name);
+      if (!f) {
+        f = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+        files.set(name, f);
+      }
+      f.write(`${line}\n`);
+    },
+    close: () => { for (const f of files.values()) f.end(); },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const given = urlsFromEnv();
+  if (given) {
+    project.provide('hub', given);
+    return () => Promise.resolve();
+  }
+  const runParent = join(repoRoot, '.run');
+  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin]);
+  const runDir = join(runParent, `test-${process.pid}`);
+  rmSync(runDir, { recursive: true, force: true });
+  const logs = logFiles(join(runDir, 'logs'));
+  const t0 = Date.now();
+  let platform: Platform;
+  try {
+    platform = await startPlatform({
+      ports: await freePorts(),
+      runDir,
+      log: logs.log,
+      fast: true,
+      keycloakAdmin: { user: 'admin', password: randomBytes(12).toString('hex') },
+      resgate: { requestTimeoutMs: TEST_RESGATE_TIMEOUT_MS },
+      progress: (m) => { process.stderr.write(`[testkit] ${m}\n`); },
+    });
+  } catch (err) {
+    logs.close();
+    throw new Error(`${(err as Error).message}\nServer logs: ${join(runDir, 'logs')}. Did \`make install\` run?`);
+  }
+  recordRun(runDir, platform.servers.map((s) => s.process.pid));
+  process.stderr.write(`[testkit] platform ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; logs in ${join(runDir, 'logs')}\n`);
+  project.provide('hub', platform.urls);
+  return async () => {
+    await platform.stop();
+    logs.close();
+    rmSync(join(runDir, 'postgres'), { recursive: true, force: true });
+    rmSync(join(runDir, 'nats'), { recursive: true, force: true });
+  };
+}

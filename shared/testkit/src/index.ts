@@ -1,0 +1,14 @@
+/**
+ * @hub/testkit — tests against the real platform. The global setup (global-setup.ts) starts
+ * NATS, Resgate, PostgreSQL, Redis, Keycloak and Traefik once per run; these helpers reach them
+ * and give each test its own namespace.
+ */
+export { hub, uniqueName, cleanup } from './context.ts';
+export { waitFor, nextEvent, WAIT_TIMEOUT_MS } from './wait.ts';
+export { connectNats } from './nats.ts';
+export { resgateHttp, traefikHttp } from './http.ts';
+export type { HttpResult } from './http.ts';
+export { openClient, isCollection } from './client.ts';
+export type { ResClient, ResModel, ResCollection, ClientOptions } from './client.ts';
+export { userToken, TEST_CLIENT_ID } from './keycloak.ts';
+export type { TestUser, TokenSet } from './keycloak.ts';
