@@ -1,0 +1,58 @@
+/**
+ * Starts every service under services/ (each has src/main.ts) as a supervised process with the
+ * platform's URLs in its environment, and waits until each has connected to NATS.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManagedProcess, repoRoot, waitUntil, type LogSink, type PlatformUrls } from '@hub/servers';
+
+export interface StartedService {
+  name: string;
+  proc: ManagedProcess;
+}
+
+/** Service folders that have an entry point. */
+export function discoverServices(): string[] {
+  const dir = join(repoRoot, 'services');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'src', 'main.ts'))).sort();
+}
+
+/** The environment contract between the platform and a service (read by each service's config.ts). */
+export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NATS_URL: urls.natsUrl,
+    DATABASE_URL: urls.postgresUrl,
+    REDIS_URL: urls.redisUrl,
+    KEYCLOAK_ISSUER: urls.keycloakIssuer,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** Services name their NATS connection after themselves; the monitor's /connz lists them. */
+async function connectedToNats(monitorUrl: string, name: string): Promise<boolean> {
+  const res = await fetch(`${monitorUrl}/connz?limit=1024`, { signal: AbortSignal.timeout(2000) });
+  const body = (await res.json()) as { connections?: { name?: string }[] };
+  return (body.connections ?? []).some((c) => c.name === name);
+}
+
+export async function startServices(urls: PlatformUrls, log: LogSink): Promise<StartedService[]> {
+  const env = serviceEnv(urls);
+  const started = discoverServices().map((name) => ({
+    name,
+    proc: ManagedProcess.start({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/main.ts'],
+      cwd: join(repoRoot, 'services', name),
+      env,
+      restart: true,
+      log,
+    }),
+  }));
+  await Promise.all(
+    started.map((s) => waitUntil(() => connectedToNats(urls.natsMonitorUrl, s.name), 60_000, `service ${s.name} (connected to NATS)`)),
+  );
+  return started;
+}
