@@ -1,0 +1,39 @@
+/**
+ * Internal: what the request pipeline, resource handles and query events share with the
+ * service. Not exported from the package.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { KeyedQueue } from './queue.ts';
+import type { Router } from './router.ts';
+import type { Service } from './service.ts';
+
+/** Resolved timing and size options (all in milliseconds / bytes). */
+export interface CoreOptions {
+  /** Resgate's request timeout: query event window, default for `service.request`. */
+  readonly requestTimeoutMs: number;
+  /** Send an automatic pre-response when a request is still unanswered after this; 0 = never. */
+  readonly autoTimeoutAfterMs: number;
+  /** The timeout that automatic pre-response asks for. */
+  readonly autoTimeoutExtendMs: number;
+  /** How long a query event's inbox stays subscribed. */
+  readonly queryWindowMs: number;
+  /** Payloads above this are refused before parsing. */
+  readonly maxRequestBytes: number;
+}
+
+/** The service internals handed to the pipeline. */
+export interface ServiceCore {
+  readonly name: string;
+  readonly log: Logger;
+  readonly queue: KeyedQueue;
+  readonly router: Router;
+  readonly options: CoreOptions;
+  readonly service: Service;
+  /** The one connection that carries replies and events (NATS keeps order per connection). */
+  connection: () => NatsConnection;
+  /** Publishes on that connection; `payload` undefined = empty payload. */
+  publish: (subject: string, payload?: string) => void;
+  /** Registers an open query window so close() can end it; returns the unregister function. */
+  trackWindow: (close: () => void) => () => void;
+}

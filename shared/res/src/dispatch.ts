@@ -1,0 +1,109 @@
+/**
+ * The request pipeline. The NATS callback only parses the subject, routes and enqueues — it
+ * never awaits, so the read loop never blocks. The queued task parses the payload, runs the
+ * middleware chain around the handler, maps errors once, and replies.
+ */
+import type { Msg, MsgHdrs } from '@nats-io/transport-node';
+import type { ServiceCore } from './core.ts';
+import { parseEnvelope, parseSubject, type RequestEnvelope, type RequestSubject } from './envelope.ts';
+import { ErrorCode, ResError, ResUsageError, toErrorObject } from './errors.ts';
+import { execute } from './execute.ts';
+import { compose, type Middleware, type RequestInfo } from './middleware.ts';
+import type { Outcome } from './reply.ts';
+import { Responder } from './responder.ts';
+import type { Route } from './router.ts';
+
+/** Pattern label for requests that matched no resource. */
+export const UNKNOWN_PATTERN = '<unknown>';
+
+function headersOf(h: MsgHdrs | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h !== undefined) for (const k of h.keys()) out[k.toLowerCase()] = h.get(k);
+  return out;
+}
+
+/**
+ * Builds the subscription callback for request subjects.
+ * @example nc.subscribe('get.library.>', { queue: 'library', callback: createDispatcher(core, () => mws) });
+ */
+export function createDispatcher(core: ServiceCore, middleware: () => readonly Middleware[]): (err: Error | null, msg: Msg) => void {
+  return (err, msg) => {
+    if (err !== null) { core.log.error({ err }, 'subscription error'); return; }
+    const reply = msg.reply;
+    if (reply === undefined || reply === '') { core.log.warn({ subject: msg.subject }, 'request without reply subject ignored'); return; }
+    const receivedAt = performance.now();
+    const responder = new Responder(core, reply);
+    const subject = parseSubject(msg.subject);
+    let route: Route | null;
+    try {
+      route = subject === null ? null : core.router.route(subject.type, subject.rname);
+    } catch (e) {
+      // A throwing `group` function: answer now rather than let the error reach the NATS client.
+      core.log.error({ err: e, subject: msg.subject }, 'routing failed');
+      responder.send({ kind: 'error', error: ResError.internal().toErrorObject() });
+      return;
+    }
+    responder.armAutoTimeout();
+    // One handler at a time per resource (or group): Resgate drops events for a resource it is
+    // still fetching, so a get must never overlap a call that changes the same resource.
+    const queued = core.queue.push(route?.key ?? null, () => run(core, middleware(), msg, subject, route, responder, receivedAt));
+    if (!queued) {
+      core.log.warn({ subject: msg.subject, pending: core.queue.size }, 'queue full; request refused');
+      responder.send({ kind: 'error', error: { code: ErrorCode.InternalError, message: 'Service busy' } });
+    }
+  };
+}
+
+function envelopeOf(core: ServiceCore, msg: Msg, subject: RequestSubject | null): RequestEnvelope | ResError {
+  try {
+    if (msg.data.length > core.options.maxRequestBytes) {
+      const code = subject?.type === 'call' || subject?.type === 'auth' ? ErrorCode.InvalidParams : ErrorCode.InvalidQuery;
+      return new ResError(code, 'Request too large');
+    }
+    return parseEnvelope(msg.data);
+  } catch (err) {
+    return err instanceof ResError ? err : ResError.internal(err);
+  }
+}
+
+async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subject: RequestSubject | null, route: Route | null, responder: Responder, receivedAt: number): Promise<void> {
+  const env = envelopeOf(core, msg, subject);
+  const ok = env instanceof ResError ? undefined : env;
+  responder.isHttp = ok?.isHttp ?? false;
+  const pattern = route === null ? UNKNOWN_PATTERN : `${core.name}.${route.def.pattern}`;
+  const req: RequestInfo = {
+    type: subject?.type ?? 'unknown', subject: msg.subject, rname: subject?.rname ?? '', query: ok?.query, pattern,
+    method: subject?.method, cid: ok?.cid, isHttp: responder.isHttp, receivedAt, startedAt: performance.now(),
+    headers: headersOf(msg.headers), outcome: undefined, errorCode: undefined,
+    log: core.log.child({ rid: subject?.rname, type: subject?.type, method: subject?.method }),
+  };
+  const terminal = async (): Promise<void> => {
+    req.outcome = await outcomeOf(core, req, subject, route, env, responder);
+    req.errorCode = req.outcome.kind === 'error' ? req.outcome.error.code : undefined;
+  };
+  try {
+    await compose(mws, terminal)(req);
+  } catch (err) {
+    req.outcome = fail(req, err);
+  }
+  responder.send(req.outcome ?? fail(req, new ResUsageError('middleware returned without calling next()')));
+}
+
+async function outcomeOf(core: ServiceCore, req: RequestInfo, subject: RequestSubject | null, route: Route | null, env: RequestEnvelope | ResError, responder: Responder): Promise<Outcome> {
+  try {
+    // Unknown resources answer at once instead of leaving Resgate to time out.
+    if (subject === null || route === null) throw ResError.notFound();
+    if (env instanceof ResError) throw env;
+    return await execute({ core, req, type: subject.type, route, env, responder });
+  } catch (err) {
+    return fail(req, err);
+  }
+}
+
+/** The one error mapping: ResError as is; anything else logged and sent as internalError. */
+function fail(req: RequestInfo, err: unknown): Outcome {
+  const { error, unexpected } = toErrorObject(err);
+  if (err instanceof ResUsageError) req.log.error({ err }, `SDK misuse: ${err.message}`);
+  else if (unexpected || error.code === ErrorCode.InternalError) req.log.error({ err }, 'handler failed');
+  return { kind: 'error', error };
+}

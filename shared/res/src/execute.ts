@@ -1,0 +1,125 @@
+/**
+ * Runs a routed request's handler and turns its answer into an outcome: get → model/collection,
+ * access → {get, call}, call/auth → result or resource response. Anything thrown propagates to
+ * the dispatcher, the one place that maps errors.
+ */
+import type { AccessContext, AnyParams, AuthContext, CallContext } from './context.ts';
+import type { ServiceCore } from './core.ts';
+import type { RequestEnvelope, RequestType } from './envelope.ts';
+import { ErrorCode, ResError, ResUsageError } from './errors.ts';
+import { createHandle, invokeGet, type Target } from './handle.ts';
+import type { RequestInfo } from './middleware.ts';
+import { parseQuery } from './query.ts';
+import { accessCallList, type Outcome } from './reply.ts';
+import type { AccessReply, Resource } from './resource.ts';
+import type { Responder } from './responder.ts';
+import { ResourceResponse } from './results.ts';
+import type { Route } from './router.ts';
+import { validate } from './validation.ts';
+
+/** Everything the executor needs about one request. */
+export interface Execution {
+  readonly core: ServiceCore;
+  readonly req: RequestInfo;
+  readonly type: RequestType;
+  readonly route: Route;
+  readonly env: RequestEnvelope;
+  readonly responder: Responder;
+}
+
+/** Runs the handler for the request type. */
+export async function execute(x: Execution): Promise<Outcome> {
+  switch (x.type) {
+    case 'get': return executeGet(x);
+    case 'access': return executeAccess(x);
+    case 'call':
+    case 'auth': return executeCall(x);
+  }
+}
+
+function targetOf(x: Execution): Target {
+  return { def: x.route.def, rname: x.route.rname, params: x.route.params, key: x.route.key, rawQuery: x.env.query };
+}
+
+async function executeGet(x: Execution): Promise<Outcome> {
+  const answer = await invokeGet(x.core, targetOf(x), x.req.log, x.responder.timeout);
+  // The protocol: system.notFound SHOULD be sent if the resource does not exist.
+  if (answer === null) throw ResError.notFound();
+  return answer.kind === 'model'
+    ? { kind: 'model', model: answer.model, query: answer.query }
+    : { kind: 'collection', collection: answer.collection, query: answer.query };
+}
+
+async function tokenOf(def: Resource, token: unknown): Promise<unknown> {
+  const schema = def.spec.token;
+  if (schema === undefined) return token;
+  const r = await schema.safeParseAsync(token);
+  // A token this resource does not understand grants nothing.
+  if (!r.success) throw ResError.accessDenied();
+  return r.data;
+}
+
+async function queryOf(def: Resource, raw: string | undefined): Promise<unknown> {
+  if (def.spec.query === undefined) return undefined;
+  return (await parseQuery({ schema: def.spec.query, normalize: def.normalize }, raw)).value;
+}
+
+function base(x: Execution): { service: ServiceCore['service']; rid: string; rname: string; params: AnyParams; log: RequestInfo['log']; timeout: (ms: number) => void } {
+  const { rname } = x.route;
+  return {
+    service: x.core.service, rid: x.env.query === undefined ? rname : `${rname}?${x.env.query}`, rname,
+    params: x.route.params, log: x.req.log, timeout: x.responder.timeout,
+  };
+}
+
+function http(x: Execution): { isHttp: boolean; setStatus: (s: number) => void; setHeader: (n: string, v: string | readonly string[]) => void } {
+  return { isHttp: x.env.isHttp, setStatus: x.responder.setStatus, setHeader: x.responder.setHeader };
+}
+
+async function executeAccess(x: Execution): Promise<Outcome> {
+  const access = x.route.def.spec.access;
+  if (access === undefined) throw ResError.notFound();
+  const ctx: AccessContext = {
+    ...base(x), ...http(x), cid: x.env.cid ?? '',
+    token: await tokenOf(x.route.def, x.env.token), query: await queryOf(x.route.def, x.env.query),
+  };
+  return accessOutcome(await (access)(ctx));
+}
+
+/**
+ * Access reply → outcome. Nothing granted is `system.accessDenied`; the call list has no spaces.
+ * @example accessOutcome({ get: true, call: ['set'] }) // { kind: 'access', get: true, call: 'set' }
+ */
+export function accessOutcome(r: AccessReply): Outcome {
+  if (r === true) return { kind: 'access', get: true, call: '*' };
+  if (r === false) throw ResError.accessDenied();
+  if (typeof r !== 'object') throw new ResUsageError('access: return true, false or { get, call }');
+  const get = r.get === true;
+  const call = accessCallList(r.call);
+  if (!get && call === undefined) throw ResError.accessDenied();
+  return { kind: 'access', get, call };
+}
+
+async function executeCall(x: Execution): Promise<Outcome> {
+  const { def } = x.route;
+  const method = x.req.method ?? '';
+  const entry = (x.type === 'auth' ? def.auth : def.calls).get(method);
+  // The protocol: system.methodNotFound SHOULD be sent if the method does not exist.
+  if (entry === undefined) throw ResError.methodNotFound();
+  const token = await tokenOf(def, x.env.token);
+  const query = await queryOf(def, x.env.query);
+  // The protocol: invalid or missing params → system.invalidParams, before the handler runs.
+  const input: unknown = entry.schema === null ? undefined : await validate(entry.schema, x.env.params, ErrorCode.InvalidParams);
+  const cid = x.env.cid ?? '';
+  const call: CallContext = {
+    ...createHandle(x.core, targetOf(x), x.req.log), ...base(x), ...http(x),
+    method, cid, token, input, rawParams: x.env.params, query,
+  };
+  const ctx: CallContext | AuthContext = x.type === 'call' ? call : {
+    ...call, header: x.env.header ?? {}, host: x.env.host, remoteAddr: x.env.remoteAddr, uri: x.env.uri,
+    setToken: (t: unknown, tid?: string) => { x.responder.setToken(cid, t, tid); },
+  };
+  const result: unknown = await (entry.handler as (c: typeof ctx) => unknown)(ctx);
+  if (result instanceof ResourceResponse) return { kind: 'resource', rid: result.rid };
+  return { kind: 'result', result };
+}

@@ -1,0 +1,80 @@
+/**
+ * What handlers return: `model()` / `collection()` from get handlers and query callbacks,
+ * `resourceResponse()` from call and auth handlers. Values are typed so that a bare nested
+ * object or array is a compile error; the same rule is checked again at runtime.
+ */
+import { ResUsageError } from './errors.ts';
+import { isValidRid } from './pattern.ts';
+import type { Value } from './values.ts';
+
+/**
+ * Allowed shape of a model: every property a RES value (or undefined, which is dropped).
+ * @example interface Book { id: string; title: string } // satisfies ModelShape<Book>
+ */
+export type ModelShape<T> = { readonly [K in keyof T]: Value | undefined };
+
+/**
+ * A model state returned from a get handler or a query callback (build it with `model()`).
+ * @example if (state instanceof ModelResult) console.log(state.model.title);
+ */
+export class ModelResult<T extends ModelShape<T> = Record<string, Value>> {
+  readonly kind = 'model';
+  constructor(readonly model: T) {}
+}
+
+/**
+ * A collection state returned from a get handler or a query callback (build it with `collection()`).
+ * @example if (state instanceof CollectionResult) console.log(state.collection.length);
+ */
+export class CollectionResult<T extends Value = Value> {
+  readonly kind = 'collection';
+  constructor(readonly collection: readonly T[]) {}
+}
+
+/** Either resource state. @example const s: ResourceState | null = await r.value(); */
+export type ResourceState = ModelResult | CollectionResult;
+
+/**
+ * A call/auth reply pointing at a resource (`{"resource":{"rid":...}}`): the client gets that
+ * resource (HTTP: 200 with its content). Use it for "create" calls; build it with
+ * `resourceResponse(rid)`.
+ * @example return resourceResponse('library.book.4'); // a ResourceResponse
+ */
+export class ResourceResponse {
+  constructor(readonly rid: string) {}
+}
+
+/**
+ * A model, as a get handler result.
+ * @example get: ({ params }) => model({ id: params.id, title: 'Dune', author: ref('library.author.1') })
+ */
+export function model<T extends ModelShape<T>>(value: T): ModelResult<T> {
+  return new ModelResult(value);
+}
+
+/**
+ * A collection, as a get handler result.
+ * @example get: () => collection(ids.map((id) => ref(`library.book.${id}`)))
+ */
+export function collection<T extends Value>(values: readonly T[]): CollectionResult<T> {
+  return new CollectionResult(values);
+}
+
+/**
+ * A resource response from a call or auth handler. Throws on an invalid RID.
+ * @example return resourceResponse(ctx.service.rid(book, { id }));
+ */
+export function resourceResponse(rid: string): ResourceResponse {
+  if (!isValidRid(rid)) throw new ResUsageError(`resourceResponse: invalid RID ${JSON.stringify(rid)}`);
+  return new ResourceResponse(rid);
+}
+
+/** True for `model()` results. */
+export function isModelResult(v: unknown): v is ModelResult {
+  return v instanceof ModelResult;
+}
+
+/** True for `collection()` results. */
+export function isCollectionResult(v: unknown): v is CollectionResult {
+  return v instanceof CollectionResult;
+}

@@ -1,0 +1,116 @@
+/**
+ * Internal routing: resource name → definition, path params and queue key, per request type;
+ * plus the subjects to subscribe and the patterns a `system.reset` covers.
+ */
+import { ResUsageError } from './errors.ts';
+import type { RequestType } from './envelope.ts';
+import { compareSpecificity, expandTemplate, isValidPart, matchPattern, toWildcard } from './pattern.ts';
+import type { Resource } from './resource.ts';
+
+/** A routed resource. `key` is the queue key, null for `parallel` resources. */
+export interface Route {
+  readonly def: Resource;
+  readonly rname: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly key: string | null;
+}
+
+type Role = 'get' | 'owner' | 'access';
+
+function roleOf(type: RequestType): Role {
+  // A call or auth on a resource this service owns but without that method is methodNotFound,
+  // so call/auth route among all owners; get only among definitions with a get handler.
+  return type === 'get' ? 'get' : type === 'access' ? 'access' : 'owner';
+}
+
+function has(def: Resource, role: Role): boolean {
+  if (role === 'get') return def.spec.get !== undefined;
+  if (role === 'access') return def.spec.access !== undefined;
+  return def.ownsResource;
+}
+
+/**
+ * Routes within the service's own namespace `<name>.`.
+ * @example new Router('library', [book]).route('get', 'library.book.1')?.params // { id: '1' }
+ */
+export class Router {
+  readonly #prefix: string;
+
+  constructor(readonly name: string, readonly defs: readonly Resource[]) {
+    if (!isValidPart(name)) throw new ResUsageError(`service name ${JSON.stringify(name)} must be a single RID part`);
+    this.#prefix = `${name}.`;
+    for (const role of ['get', 'owner', 'access'] as const) {
+      const seen = new Map<string, string>();
+      for (const d of defs.filter((x) => has(x, role))) {
+        const shape = toWildcard(d.parsed);
+        const other = seen.get(shape);
+        if (other !== undefined) throw new ResUsageError(`patterns "${other}" and "${d.pattern}" overlap (${role})`);
+        seen.set(shape, d.pattern);
+      }
+    }
+  }
+
+  /** The most specific definition serving `type` for `rname`, or null (→ system.notFound). */
+  route(type: RequestType, rname: string): Route | null {
+    if (!rname.startsWith(this.#prefix)) return null;
+    const tokens = rname.slice(this.#prefix.length).split('.');
+    const role = roleOf(type);
+    let best: { def: Resource; params: Record<string, string> } | null = null;
+    for (const def of this.defs) {
+      if (!has(def, role)) continue;
+      const params = matchPattern(def.parsed, tokens);
+      if (params !== null && (best === null || compareSpecificity(def.parsed, best.def.parsed) < 0)) best = { def, params };
+    }
+    return best === null ? null : { ...best, rname, key: this.keyOf(best.def, rname, best.params) };
+  }
+
+  /**
+   * The queue key: the resource name, or the group — relative to the service name like
+   * patterns, so `group: 'books'` shares the queue of `<name>.books`; null when parallel.
+   */
+  keyOf(def: Resource, rname: string, params: Readonly<Record<string, string>>): string | null {
+    const { group, parallel } = def.spec;
+    if (parallel === true) return null;
+    if (group === undefined) return rname;
+    return this.#prefix + (typeof group === 'function' ? group(params) : expandTemplate(group, params));
+  }
+
+  /** Request subjects to subscribe: only the owned namespace. */
+  subjects(): string[] {
+    const out: string[] = [];
+    if (this.defs.some((d) => d.ownsResource)) out.push(`get.${this.name}.>`, `call.${this.name}.>`, `auth.${this.name}.>`);
+    if (this.defs.some((d) => d.spec.access !== undefined)) out.push(`access.${this.name}.>`);
+    return out;
+  }
+
+  /**
+   * `system.reset` patterns: resources with get → `resources`; with access → `access`
+   * (patterns covered by a broader one are left out).
+   */
+  resetPatterns(): { resources: string[]; access: string[] } {
+    const full = (d: Resource): string => `${this.name}.${toWildcard(d.parsed)}`;
+    return {
+      resources: minimalPatterns(this.defs.filter((d) => d.spec.get !== undefined).map(full)),
+      access: minimalPatterns(this.defs.filter((d) => d.spec.access !== undefined).map(full)),
+    };
+  }
+}
+
+/** True if wildcard pattern `a` matches everything `b` does (`*` one token, `>` the rest). */
+function covers(a: string, b: string): boolean {
+  const at = a.split('.');
+  const bt = b.split('.');
+  for (let i = 0; i < at.length; i++) {
+    const t = at[i];
+    if (t === '>') return bt.length > i;
+    const u = bt[i];
+    if (u === undefined || u === '>' || (t !== '*' && t !== u)) return false;
+  }
+  return at.length === bt.length;
+}
+
+/** Distinct patterns, minus those another one covers. */
+function minimalPatterns(patterns: readonly string[]): string[] {
+  const distinct = [...new Set(patterns)];
+  return distinct.filter((p, i) => !distinct.some((q, j) => j !== i && covers(q, p)));
+}

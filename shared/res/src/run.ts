@@ -1,0 +1,53 @@
+/**
+ * Process plumbing for a service's `main.ts`: start, and close gracefully on SIGINT/SIGTERM, so
+ * services contain no signal handling of their own.
+ */
+import type { Service } from './service.ts';
+
+/** Signals that trigger a graceful close. @example runService(service, { signals: [...SHUTDOWN_SIGNALS, 'SIGHUP'] }) */
+export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+/** After close, the process exits at the latest after this (stray timers or sockets). @example EXIT_GRACE_MS // 2000 */
+export const EXIT_GRACE_MS = 2000;
+
+/** Options of {@link runService}. @example runService(service, { onClose: () => pool.end() }) */
+export interface RunOptions {
+  readonly signals?: readonly NodeJS.Signals[];
+  /** Called after close, before exit (close a database pool, flush telemetry...). */
+  readonly onClose?: () => Promise<void> | void;
+}
+
+/**
+ * Starts the service; on the first signal closes it (stop intake, finish handlers, drain) and
+ * exits 0; a second signal exits 1 at once. A failed start exits 1.
+ * @example await runService(createService({ name: 'library', resources }));
+ */
+export async function runService(service: Service, opts: RunOptions = {}): Promise<void> {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      service.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    service.log.info({ signal }, 'shutting down');
+    void (async () => {
+      let code = 0;
+      try {
+        await service.close();
+        await opts.onClose?.();
+      } catch (err) {
+        service.log.error({ err }, 'shutdown failed');
+        code = 1;
+      }
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+    })();
+  };
+  for (const s of opts.signals ?? SHUTDOWN_SIGNALS) process.on(s, stop);
+  try {
+    await service.start();
+  } catch (err) {
+    service.log.fatal({ err }, 'service failed to start');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * OpenTelemetry: a server span per request (named by PATTERN, not RID, to keep cardinality low),
+ * and W3C trace context carried in NATS headers on inter-service requests. Uses only
+ * `@opentelemetry/api`: without a registered SDK every call is a no-op.
+ */
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ErrorCode } from './errors.ts';
+import type { Middleware } from './middleware.ts';
+
+/** The tracer name used for every span of this runtime. @example trace.getTracer(TRACER_NAME) */
+export const TRACER_NAME = '@hub/res';
+
+/**
+ * One span per request: `res.<type> <pattern>[ <method>]`, attributes `res.rid`, `res.pattern`,
+ * `res.method`, `res.error_code`; status ERROR only for internal errors and timeouts.
+ * @example service.use(tracingMiddleware); // on by default (`createService({ tracing: false })` to disable)
+ */
+export const tracingMiddleware: Middleware = (req, next) => {
+  const tracer = trace.getTracer(TRACER_NAME);
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const name = `res.${req.type} ${req.pattern}${req.method === undefined ? '' : ` ${req.method}`}`;
+  const attributes = {
+    'res.type': req.type,
+    'res.rid': req.rname,
+    'res.pattern': req.pattern,
+    'messaging.system': 'nats',
+    ...(req.method === undefined ? {} : { 'res.method': req.method }),
+  };
+  return tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+    try {
+      await next();
+    } finally {
+      const code = req.errorCode;
+      if (code !== undefined) {
+        span.setAttribute('res.error_code', code);
+        if (code === ErrorCode.InternalError || code === ErrorCode.Timeout) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      }
+      span.end();
+    }
+  });
+};
+
+/**
+ * The active trace context as headers to send with an outgoing request.
+ * @example const carrier = traceHeaders(); // { traceparent: '00-...' } or {}
+ */
+export function traceHeaders(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
