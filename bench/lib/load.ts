@@ -1,0 +1,61 @@
+/**
+ * Closed-loop load: `concurrency` workers each send a NATS request and wait for the reply, for a
+ * fixed duration. Both the baseline and the system under test are driven by this same loop.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface LoadOptions {
+  nc: NatsConnection;
+  /** Subject and payload for request number i. */
+  request: (i: number) => { subject: string; payload: string };
+  /** Checks a reply; a false return counts as an error. */
+  check?: (reply: string) => boolean;
+  concurrency: number;
+  durationMs: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+}
+
+export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let seq = 0;
+  const start = performance.now();
+  const end = start + o.durationMs;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const { subject, payload } = o.request(seq++);
+      const t0 = performance.now();
+      try {
+        const reply = await o.nc.request(subject, payload, { timeout: 5000 });
+        if (o.check && !o.check(reply.string())) errors++;
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+}
+
+/** Median of the values (for interleaved rounds). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
