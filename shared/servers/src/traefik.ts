@@ -29,6 +29,9 @@ export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
     args: [
       `--entryPoints.web.address=127.0.0.1:${o.port}`,
       `--entryPoints.traefik.address=127.0.0.1:${o.adminPort}`,
+      // Local runs stop at once: the default 10 s grace for open (WebSocket) connections only
+      // delays Ctrl-C and every test run's teardown.
+      '--entryPoints.web.transport.lifeCycle.graceTimeOut=1s',
       '--ping=true',
       '--ping.entryPoint=traefik',
       `--providers.file.directory=${TRAEFIK_DYNAMIC_DIR}`,
