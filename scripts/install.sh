@@ -215,8 +215,14 @@ if [[ -d node_modules && -f node_modules/.package-lock.json && ! package-lock.js
 else
   need_tool npm "install Node.js >= 20.19 with npm, then re-run 'make install'"
   if [[ -f package-lock.json ]]; then
-    retry "npm ci" npm ci --no-audit --no-fund ||
-      die "npm ci" "check that the npm registry is reachable and package-lock.json matches package.json ('npm install' updates it), then re-run 'make install'"
+    # `npm ci` refuses a lock file that lacks platform-specific optional packages (e.g. rollup's
+    # android/darwin builds) which some registry mirrors do not carry; `npm install --no-save`
+    # then installs the same locked versions without rewriting the lock file.
+    if ! npm ci --no-audit --no-fund >/dev/null 2>&1; then
+      echo "    npm ci refused the lock file (mirror without some optional platform packages); using npm install --no-save"
+      retry "npm install" npm install --no-save --no-audit --no-fund ||
+        die "npm install" "check that the npm registry is reachable and package-lock.json matches package.json ('npm install' updates it), then re-run 'make install'"
+    fi
   else
     retry "npm install" npm install --no-audit --no-fund ||
       die "npm install" "check that the npm registry is reachable, then re-run 'make install'"
