@@ -6,6 +6,7 @@
 export { hub, uniqueName, cleanup } from './context.ts';
 export { waitFor, nextEvent, WAIT_TIMEOUT_MS } from './wait.ts';
 export { connectNats } from './nats.ts';
+export { startService } from './service.ts';
 export { resgateHttp, traefikHttp } from './http.ts';
 export type { HttpResult } from './http.ts';
 export { openClient, isCollection } from './client.ts';

@@ -17,7 +17,8 @@ export const books = defineResource({
         // The book shares this queue (group 'books'), so this runs inline.
         await service.with(rid, (r) => { r.create(); });
         add(ref(rid), idx);
-        // A resource response: the client gets the new book (HTTP 200 with its content).
+        // A resource response: WebSocket clients get the new book; over HTTP Resgate answers 200
+        // with a Location header pointing at it.
         return resourceResponse(rid);
       },
     },
