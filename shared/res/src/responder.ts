@@ -41,9 +41,12 @@ export class Responder {
     this.#preResponse(ms);
   };
 
-  /** `ctx.setStatus(code)`: HTTP status for the reply. */
+  /**
+   * `ctx.setStatus(code)`: HTTP status for the reply. The protocol defines meta.status only for
+   * 3XX, 4XX and 5XX (MUST be one of those; Resgate logs anything else as invalid and drops it).
+   */
   readonly setStatus = (status: number): void => {
-    if (!Number.isInteger(status) || status < 100 || status > 599) throw new ResUsageError(`setStatus: ${status} is not an HTTP status`);
+    if (!Number.isInteger(status) || status < 300 || status > 599) throw new ResUsageError(`setStatus: ${status} is not a 3XX, 4XX or 5XX HTTP status`);
     this.#status = status;
   };
 
