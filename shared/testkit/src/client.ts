@@ -51,7 +51,9 @@ export interface ClientOptions {
 export async function openClient(opts: ClientOptions = {}): Promise<ResClient> {
   const url = opts.url ?? hub().resgateWsUrl;
   const Client = ctor();
-  const client = new Client(() => new WebSocket(url, { headers: opts.headers }), { reconnectDelay: 200, subscribeStaleDelay: 200 });
+  // allowSynchronousEvents: false dispatches one WebSocket message per task, as browsers do; ws's
+  // default lets resclient drop an event that arrives in the same read as a subscribe response.
+  const client = new Client(() => new WebSocket(url, { headers: opts.headers, allowSynchronousEvents: false }), { reconnectDelay: 200, subscribeStaleDelay: 200 });
   cleanup(client, (c) => { c.disconnect(); });
   await client.connect();
   return client;
