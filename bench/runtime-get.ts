@@ -38,15 +38,25 @@ export async function run(): Promise<void> {
         request: (i) => ({ subject: `get.${service}.item.${String(i % 1000)}`, payload: '{}' }),
         check: (reply) => reply.startsWith('{"result":{"model":'),
       });
+    // CPU microseconds the responder spent per answered request: steadier than rps on a shared
+    // machine, and the number to watch when optimising the runtime.
+    const cpu: { bare: number[]; runtime: number[] } = { bare: [], runtime: [] };
+    const measured = async (service: 'bare' | 'runtime'): Promise<LoadResult> => {
+      const child = service === 'bare' ? bare : runtime;
+      const before = child.cpuSeconds();
+      const r = await drive(service);
+      cpu[service].push(((child.cpuSeconds() - before) * 1e6) / Math.max(1, r.requests));
+      return r;
+    };
     await drive('bare'); // warm-up: JIT, connections, subscriptions
     await drive('runtime');
     const results: { bare: LoadResult[]; runtime: LoadResult[] } = { bare: [], runtime: [] };
     for (let round = 1; round <= ROUNDS; round++) {
-      const b = await drive('bare');
-      const r = await drive('runtime');
+      const b = await measured('bare');
+      const r = await measured('runtime');
       results.bare.push(b);
       results.runtime.push(r);
-      process.stderr.write(`round ${String(round)}/${String(ROUNDS)}\n${line('bare', b)}\n${line('runtime', r)}\n`);
+      process.stderr.write(`round ${String(round)}/${String(ROUNDS)}\n${line('bare', b)} cpu_us=${(cpu.bare.at(-1) ?? 0).toFixed(1)}\n${line('runtime', r)} cpu_us=${(cpu.runtime.at(-1) ?? 0).toFixed(1)}\n`);
     }
     const errors = [...results.bare, ...results.runtime].reduce((n, r) => n + r.errors, 0);
     const bareRps = median(results.bare.map((r) => r.rps));
@@ -56,7 +66,7 @@ export async function run(): Promise<void> {
     const ratio = rtRps / bareRps;
     process.stdout.write(
       `BENCH runtime-get ratio=${ratio.toFixed(3)} rps=${rtRps.toFixed(0)} p50_ms=${p50.toFixed(2)} p99_ms=${p99.toFixed(2)} ` +
-        `bare_rps=${bareRps.toFixed(0)} concurrency=${String(CONCURRENCY)} rounds=${String(ROUNDS)} errors=${String(errors)} target=0.8\n`,
+        `bare_rps=${bareRps.toFixed(0)} cpu_us_per_get=${median(cpu.runtime).toFixed(1)} bare_cpu_us_per_get=${median(cpu.bare).toFixed(1)} concurrency=${String(CONCURRENCY)} rounds=${String(ROUNDS)} errors=${String(errors)} target=0.8\n`,
     );
   } finally {
     await nc.close();

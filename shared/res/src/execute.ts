@@ -42,7 +42,7 @@ function targetOf(x: Execution): Target {
 }
 
 async function executeGet(x: Execution): Promise<Outcome> {
-  const answer = await invokeGet(x.core, targetOf(x), x.req.log, x.responder.timeout);
+  const answer = await invokeGet(x.core, targetOf(x), x.req.log, (ms) => { x.responder.timeout(ms); });
   // The protocol: system.notFound SHOULD be sent if the resource does not exist.
   if (answer === null) throw ResError.notFound();
   return answer.kind === 'model'
@@ -68,12 +68,13 @@ function base(x: Execution): { service: ServiceCore['service']; rid: string; rna
   const { rname } = x.route;
   return {
     service: x.core.service, rid: x.env.query === undefined ? rname : `${rname}?${x.env.query}`, rname,
-    params: x.route.params, log: x.req.log, timeout: x.responder.timeout,
+    params: x.route.params, log: x.req.log, timeout: (ms) => { x.responder.timeout(ms); },
   };
 }
 
 function http(x: Execution): { isHttp: boolean; setStatus: (s: number) => void; setHeader: (n: string, v: string | readonly string[]) => void } {
-  return { isHttp: x.env.isHttp, setStatus: x.responder.setStatus, setHeader: x.responder.setHeader };
+  const r = x.responder;
+  return { isHttp: x.env.isHttp, setStatus: (s) => { r.setStatus(s); }, setHeader: (n, v) => { r.setHeader(n, v); } };
 }
 
 async function executeAccess(x: Execution): Promise<Outcome> {

@@ -84,6 +84,8 @@ export interface MetricsHook {
 
 /** Debug-level log line per request: type, rid, method, duration, error code. Installed by default. @example service.use(loggingMiddleware); */
 export const loggingMiddleware: Middleware = async (req, next) => {
+  // Hot path: with debug off, add no async frame of our own.
+  if (!req.log.isLevelEnabled('debug')) return next();
   try {
     await next();
   } finally {

@@ -25,6 +25,8 @@ export class QueueFullError extends Error {
 
 type Task = () => Promise<void>;
 
+const NONE: readonly never[] = [];
+
 /** A key held by a running task; `active` turns false when that task ends. */
 interface Hold { readonly key: string; active: boolean }
 
@@ -65,7 +67,9 @@ export class KeyedQueue {
    */
   push(key: string | null, task: Task): boolean {
     if (this.#pending >= this.#maxTotal) return false;
-    const inherited = (this.#held.getStore() ?? []).filter((h) => h.active);
+    const store = this.#held.getStore();
+    // Pushed from the NATS callback (outside any task) there is nothing to inherit: no copies.
+    const inherited = store === undefined ? NONE : store.filter((h) => h.active);
     if (key === null) {
       this.#pending++;
       void this.#runOne(() => this.#held.run(inherited, task));
@@ -74,7 +78,8 @@ export class KeyedQueue {
     let lane = this.#lanes.get(key);
     if (lane !== undefined && lane.length >= this.#maxPerKey) return false;
     const hold: Hold = { key, active: true };
-    const wrapped: Task = () => this.#held.run([...inherited, hold], async () => {
+    const holds = inherited.length === 0 ? [hold] : [...inherited, hold];
+    const wrapped: Task = () => this.#held.run(holds, async () => {
       try { await task(); } finally { hold.active = false; }
     });
     this.#pending++;

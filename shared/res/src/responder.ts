@@ -35,27 +35,28 @@ export class Responder {
     this.#autoTimer.unref();
   }
 
+  // Methods, not arrow fields: a Responder is built per request and closures per instance cost.
   /** `ctx.timeout(ms)`: a pre-response now; replaces the automatic one. */
-  readonly timeout = (ms: number): void => {
+  timeout(ms: number): void {
     clearTimeout(this.#autoTimer);
     this.#preResponse(ms);
-  };
+  }
 
   /**
    * `ctx.setStatus(code)`: HTTP status for the reply. The protocol defines meta.status only for
    * 3XX, 4XX and 5XX (MUST be one of those; Resgate logs anything else as invalid and drops it).
    */
-  readonly setStatus = (status: number): void => {
+  setStatus(status: number): void {
     if (!Number.isInteger(status) || status < 300 || status > 599) throw new ResUsageError(`setStatus: ${status} is not a 3XX, 4XX or 5XX HTTP status`);
     this.#status = status;
-  };
+  }
 
   /** `ctx.setHeader(name, value)`: canonical key, values as an array (the protocol's shape). */
-  readonly setHeader = (name: string, value: string | readonly string[]): void => {
+  setHeader(name: string, value: string | readonly string[]): void {
     const values = typeof value === 'string' ? [value] : [...value];
     if (values.some((v) => typeof v !== 'string' || /[\r\n]/.test(v))) throw new ResUsageError(`setHeader: invalid value for ${name}`);
     this.#header[canonicalHeaderKey(name)] = values;
-  };
+  }
 
   /** `ctx.setToken(token, tid)` in auth handlers: held until the reply. */
   setToken(cid: string, token: unknown, tid: string | undefined): void {
