@@ -53,7 +53,12 @@ export async function openClient(opts: ClientOptions = {}): Promise<ResClient> {
   const Client = ctor();
   // allowSynchronousEvents: false dispatches one WebSocket message per task, as browsers do; ws's
   // default lets resclient drop an event that arrives in the same read as a subscribe response.
-  const client = new Client(() => new WebSocket(url, { headers: opts.headers, allowSynchronousEvents: false }), { reconnectDelay: 200, subscribeStaleDelay: 200 });
+  // unsubscribeDelay: resclient drops a resource nobody listens to after 5 s; on a loaded machine a
+  // test outlives that, and an event already in flight then hits resclient's "Resource not found in
+  // cache" throw. A test's subscriptions live until its client is disconnected at the end.
+  const client = new Client(() => new WebSocket(url, { headers: opts.headers, allowSynchronousEvents: false }), {
+    reconnectDelay: 200, subscribeStaleDelay: 200, unsubscribeDelay: 10 * 60_000,
+  });
   cleanup(client, (c) => { c.disconnect(); });
   await client.connect();
   return client;
