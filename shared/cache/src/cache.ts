@@ -1,0 +1,191 @@
+/**
+ * Read-through cache in KeyDB/Redis (only Redis 6.2 / KeyDB 6.3 commands: GET, SET EX, DEL, SCAN).
+ *
+ * Contract:
+ * - `read(key, load)`: cached value, or `load()` once per key at a time (single flight) and store
+ *   it with a TTL; `undefined` (not found) is cached too, for a shorter TTL.
+ * - `invalidate(key)`: call after commit and BEFORE sending the RES event, so a client that saw
+ *   the event never reads the old value. A load that started before the invalidation does not
+ *   write its (possibly old) result back.
+ * - Redis down: reads go to the loader (logged once per outage, counted in `stats`). An
+ *   invalidation that could not reach Redis makes every cached value suspect: the cache is
+ *   bypassed until this prefix has been flushed on reconnect, so it never serves a stale value.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { startNearCache } from './near.ts';
+
+export const DEFAULT_TTL_S = 300;
+export const DEFAULT_NEGATIVE_TTL_S = 30;
+/** A Redis command slower than this counts as a failure (the read goes to the loader). */
+export const COMMAND_TIMEOUT_MS = 250;
+const NOT_FOUND = '\u0000nf';
+/** While the cache is suspect and connected, retry the flush this often. */
+const FLUSH_RETRY_MS = 1000;
+
+export interface CacheOptions {
+  readonly url: string;
+  /** Per-service key prefix, e.g. the service name: keys are `<prefix>:<key>`. */
+  readonly prefix: string;
+  readonly ttlSeconds?: number;
+  readonly negativeTtlSeconds?: number;
+  readonly log?: Logger;
+  /** In-process near cache kept coherent by Redis client tracking (default on). */
+  readonly near?: boolean;
+}
+
+/** Counters for metrics and tests. */
+export interface CacheStats {
+  hits: number;
+  /** Hits answered by the in-process near cache (also counted in `hits`). */
+  nearHits: number;
+  misses: number;
+  loads: number;
+  /** Reads answered from the loader because the cache was unusable. */
+  fallbacks: number;
+  /** Redis errors of any kind. */
+  failures: number;
+  flushes: number;
+}
+
+export interface Cache {
+  read<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  invalidate(key: string): Promise<void>;
+  /** Usable right now (connected and not awaiting a flush). */
+  readonly healthy: boolean;
+  readonly stats: Readonly<CacheStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * @example const cache = createCache({ url: config.REDIS_URL, prefix: 'customer' });
+ */
+export function createCache(o: CacheOptions): Cache {
+  const redis = new Redis(o.url, {
+    lazyConnect: false,
+    // Fail fast while disconnected instead of queueing: the read falls back to Postgres.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    retryStrategy: (times) => Math.min(times * 100, 2000), // reconnect forever
+  });
+  const ttl = o.ttlSeconds ?? DEFAULT_TTL_S;
+  const negTtl = o.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_S;
+  const stats: CacheStats = { hits: 0, nearHits: 0, misses: 0, loads: 0, fallbacks: 0, failures: 0, flushes: 0 };
+  const full = (key: string) => `${o.prefix}:${key}`;
+  const near = o.near === false ? undefined : startNearCache(redis, o.url, o.log);
+  /** Loads in progress; `stale` is set by invalidate so the load does not write back old data. */
+  const inflight = new Map<string, { p: Promise<unknown>; stale: boolean }>();
+  let suspect = false;
+  let closed = false;
+  let down = false;
+  let flushing: Promise<void> | undefined;
+
+  const failed = (err: unknown, what: string) => {
+    stats.failures++;
+    if (!down) { down = true; o.log?.warn({ err }, `cache unavailable (${what}); reading from the database`); }
+  };
+  redis.on('error', (err) => { failed(err, 'connection'); });
+  redis.on('ready', () => {
+    if (down) o.log?.info('cache reachable again');
+    down = false;
+    if (suspect) startFlush();
+  });
+
+  const flush = async (): Promise<void> => {
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${o.prefix}:*`, 'COUNT', 500);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      suspect = false;
+      stats.flushes++;
+    } catch (err) {
+      failed(err, 'flush');
+    }
+  };
+  let retry: NodeJS.Timeout | undefined;
+  /** Flush now if connected (a timed-out DEL leaves the connection up), and retry until clean. */
+  const startFlush = (): void => {
+    if (closed || flushing || redis.status !== 'ready') return;
+    flushing = flush().finally(() => {
+      flushing = undefined;
+      if (suspect && !closed) retry ??= setTimeout(() => { retry = undefined; startFlush(); }, FLUSH_RETRY_MS);
+    });
+  };
+
+  const usable = () => redis.status === 'ready' && !suspect;
+
+  const loadAndStore = async <T>(key: string, load: () => Promise<T | undefined>, flight: { stale: boolean }): Promise<T | undefined> => {
+    stats.loads++;
+    const value = await load();
+    if (usable() && !flight.stale) {
+      const payload = value === undefined ? NOT_FOUND : JSON.stringify(value);
+      await redis.set(full(key), payload, 'EX', value === undefined ? negTtl : ttl).catch((err: unknown) => { failed(err, 'set'); });
+    }
+    return value;
+  };
+
+  const read = async <T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
+    if (!usable()) stats.fallbacks++;
+    else {
+      const local = near?.get(full(key)); // near keys are Redis keys: invalidations name those
+      if (local) { stats.hits++; stats.nearHits++; return local.value as T | undefined; }
+      try {
+        const epoch = near?.epoch() ?? 0;
+        const hit = await redis.get(full(key));
+        if (hit !== null) {
+          stats.hits++;
+          const value = hit === NOT_FOUND ? undefined : (JSON.parse(hit) as T);
+          near?.put(full(key), value, epoch);
+          return value;
+        }
+        stats.misses++;
+      } catch (err) {
+        stats.fallbacks++;
+        failed(err, 'get');
+      }
+    }
+    // Single flight: concurrent misses for one key share one load.
+    const pending = inflight.get(key);
+    if (pending) return pending.p as Promise<T | undefined>;
+    const flight = { p: Promise.resolve() as Promise<unknown>, stale: false };
+    const p = loadAndStore(key, load, flight).finally(() => { if (inflight.get(key) === flight) inflight.delete(key); });
+    flight.p = p;
+    inflight.set(key, flight);
+    return p;
+  };
+
+  const invalidate = async (key: string): Promise<void> => {
+    // A load started before this point may hold the old value: it must not write it back, and
+    // later readers must not join it.
+    const flight = inflight.get(key);
+    if (flight) { flight.stale = true; inflight.delete(key); }
+    near?.drop(full(key)); // our own write: no need to wait for Redis to tell us
+    try {
+      if (redis.status !== 'ready') throw new Error(`redis ${redis.status}`);
+      await redis.del(full(key));
+    } catch (err) {
+      suspect = true; // the old value may still be in Redis: bypass until flushed
+      startFlush();
+      failed(err, 'invalidate');
+    }
+  };
+
+  return {
+    read,
+    invalidate,
+    get healthy() { return usable(); },
+    stats,
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      if (flushing) await flushing;
+      near?.close();
+      redis.disconnect();
+      return Promise.resolve();
+    },
+  };
+}

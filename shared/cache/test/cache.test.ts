@@ -1,0 +1,71 @@
+// The read-through cache against the real Redis: single flight, negative caching, no stale
+// write-back, and near-cache coherence between two instances sharing one prefix.
+import { describe, expect, it } from 'vitest';
+import { cleanup, hub, uniqueName, waitFor } from '@hub/testkit';
+import { createCache, type Cache } from '@hub/cache';
+
+function cache(prefix: string): Cache {
+  return cleanup(createCache({ url: hub().redisUrl, prefix }), (c) => c.close());
+}
+
+describe('@hub/cache', () => {
+  it('concurrent misses for one key share one load (single flight)', async () => {
+    // Intent: 20 readers of a cold key cause exactly one database read.
+    const c = cache(uniqueName('c'));
+    await waitFor(() => c.healthy, 'redis');
+    let loads = 0;
+    const load = async () => { loads++; await Promise.resolve(); return { v: 1 }; };
+    const values = await Promise.all(Array.from({ length: 20 }, () => c.read('k', load)));
+    expect(values.every((v) => v?.v === 1)).toBe(true);
+    expect(loads).toBe(1);
+  });
+
+  it('caches not-found, and invalidation drops it', async () => {
+    // Intent: a missing row is read once, not on every request; invalidate makes it visible.
+    const c = cache(uniqueName('c'));
+    await waitFor(() => c.healthy, 'redis');
+    const table = new Map<string, { v: number }>();
+    let loads = 0;
+    const load = () => { loads++; return Promise.resolve(table.get('k')); };
+    expect(await c.read('k', load)).toBeUndefined();
+    expect(await c.read('k', load)).toBeUndefined();
+    expect(loads).toBe(1);
+    table.set('k', { v: 2 });
+    await c.invalidate('k');
+    expect(await c.read('k', load)).toEqual({ v: 2 });
+  });
+
+  it('a load that was invalidated while running does not write its old value back', async () => {
+    // Intent: read (slow, sees v1) → write commits v2 and invalidates → the read finishes: the
+    // cache must not now hold v1.
+    const c = cache(uniqueName('c'));
+    await waitFor(() => c.healthy, 'redis');
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const loading = new Promise<void>((r) => { started = r; });
+    const slow = c.read('k', async () => { started(); await gate; return { v: 1 }; });
+    await loading; // the load has read v1 from the "database"
+    await c.invalidate('k');
+    release();
+    await slow;
+    expect(await c.read('k', () => Promise.resolve({ v: 2 }))).toEqual({ v: 2 });
+  });
+
+  it('an invalidation by another instance reaches this instance’s near cache', async () => {
+    // Intent: instance A serves a key from memory; instance B's invalidate (after B's commit)
+    // makes A read the new value — Redis client tracking, not a TTL.
+    const prefix = uniqueName('c');
+    const a = cache(prefix);
+    const b = cache(prefix);
+    await waitFor(() => a.healthy && b.healthy, 'redis');
+    let value = 1;
+    const load = () => Promise.resolve({ v: value });
+    await a.read('k', load); // miss: loads and stores in Redis
+    await a.read('k', load); // Redis hit: now tracked, kept near
+    await waitFor(async () => { const n = a.stats.nearHits; await a.read('k', load); return a.stats.nearHits > n; }, 'a near-cache hit');
+    value = 2;
+    await b.invalidate('k');
+    await waitFor(async () => (await a.read('k', load))?.v === 2, 'instance A to see the new value');
+  });
+});
