@@ -13,3 +13,7 @@ export { openClient, isCollection } from './client.ts';
 export type { ResClient, ResModel, ResCollection, ClientOptions } from './client.ts';
 export { userToken, TEST_CLIENT_ID } from './keycloak.ts';
 export type { TestUser, TokenSet } from './keycloak.ts';
+export { dataScope, scopeSql, redisClient } from './store.ts';
+export type { DataScope } from './store.ts';
+export { createTestClient, createTestRealm, keycloakAdmin, keycloakLogout, realmIssuer, realmToken, rotateRealmKey } from './identity.ts';
+export type { TestClientOptions } from './identity.ts';

@@ -1,0 +1,30 @@
+/** The identity service's environment, validated once at startup. */
+import { z } from '@hub/res';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = z.object({
+  /** One or more NATS URLs, comma separated. */
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** The realm's issuer, exactly as in tokens (Keycloak pins it with --hostname). */
+  KEYCLOAK_ISSUER: z.url().default('http://localhost:8180/realms/servicehub'),
+  /** Audience every accepted access token must carry. */
+  API_AUDIENCE: z.string().min(1).default('hub-api'),
+  /** Cookie carrying the access token for browsers (header auth). */
+  ACCESS_TOKEN_COOKIE: z.string().min(1).default('hub_access_token'),
+  /** Port of the OIDC back-channel logout endpoint Keycloak posts to. */
+  BACKCHANNEL_PORT: z.coerce.number().int().min(0).max(65535).default(8095),
+  BACKCHANNEL_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof schema>;
+
+/**
+ * Reads and validates the environment; throws with every problem listed.
+ * @example const config = loadConfig();
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return schema.parse(env);
+}

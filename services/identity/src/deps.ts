@@ -1,0 +1,14 @@
+/** What the identity resources share: the verifier and the per-instance stores. */
+import type { TokenVerifier } from '@hub/auth';
+import type { ProfileStore } from './profiles.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface IdentityDeps {
+  readonly verifier: TokenVerifier;
+  readonly sessions: Sessions;
+  readonly profiles: ProfileStore;
+  /** Cookie name carrying the access token (browsers). */
+  readonly cookieName: string;
+  /** Resgate's API path: header-auth requests for it are one-shot HTTP requests (no expiry timer). */
+  readonly apiPath: string;
+}

@@ -1,0 +1,133 @@
+/**
+ * `identity.auth` — the connection token's only writer.
+ *
+ * - `header`: Resgate's `headerAuth`/`wsHeaderAuth` method. Reads `Authorization: Bearer …`
+ *   (an invalid one answers 401 over HTTP and refuses the WebSocket upgrade) or else the
+ *   access-token cookie (an invalid cookie leaves the connection anonymous: stale browser cookies
+ *   must not lock a user out of public resources). No credentials: anonymous, no token event.
+ * - `login` `{ token }`: for WebSocket clients that obtain a token after connecting, or refresh it.
+ * - `logout`: clears the connection's token.
+ * - `refresh`: the subject of our `system.tokenReset`: Resgate calls it for every connection
+ *   whose token id (the Keycloak session id) was reset; a logged-out session loses its token.
+ *
+ * Token events go out before the reply (the SDK's setToken), so the next request on the
+ * connection already carries the new token.
+ */
+import { TokenError, hubToken, toHubToken, type HubToken } from '@hub/auth';
+import { defineResource, ResError, z, type Service } from '@hub/res';
+import type { IdentityDeps } from '../deps.ts';
+import { bearerToken, cookieValue } from '../headers.ts';
+import { changedValues } from './user.ts';
+
+/** Bounds a token before it reaches the verifier. */
+const MAX_TOKEN_CHARS = 16_384;
+
+interface AuthCtx {
+  readonly cid: string;
+  readonly uri: string | undefined;
+  readonly isHttp: boolean;
+  readonly service: Service;
+  readonly setStatus: (status: number) => void;
+  readonly setToken: (token: unknown, tid?: string) => void;
+}
+
+/** A refused token: 401 over HTTP. A key set we cannot fetch is our outage, not the client's fault: 503. */
+function refused(ctx: AuthCtx, err: TokenError): never {
+  if (err.reason === 'unavailable') {
+    if (ctx.isHttp) ctx.setStatus(503);
+    throw ResError.internal(err);
+  }
+  if (ctx.isHttp) ctx.setStatus(401);
+  throw new ResError('identity.invalidToken', 'Invalid or expired token');
+}
+
+export function authResource(deps: IdentityDeps) {
+  const clear = (ctx: Pick<AuthCtx, 'cid' | 'setToken'>): void => {
+    deps.sessions.forget(ctx.cid);
+    ctx.setToken(null);
+  };
+
+  /** Verifies `jwt` and makes it the connection's token; throws TokenError. */
+  const accept = async (ctx: AuthCtx, jwt: string): Promise<HubToken> => {
+    if (jwt.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'Token too long');
+    const claims = await deps.verifier.verify(jwt);
+    const token = toHubToken(claims);
+    if (deps.sessions.isRevoked(token.sid)) throw new TokenError('claims', 'Session logged out');
+    ctx.setToken(token, token.sid ?? undefined);
+    // An HTTP API request's connection lives for one request: no expiry timer for it.
+    if (ctx.uri?.startsWith(deps.apiPath) !== true) {
+      deps.sessions.expireAt(ctx.cid, token.exp, (cid) => { ctx.service.tokenEvent(cid, null); });
+    }
+    const before = deps.profiles.get(claims.sub);
+    const after = deps.profiles.seen(claims);
+    if (after !== undefined && before !== undefined) {
+      const rid = `${ctx.service.name}.user.${claims.sub}`;
+      await ctx.service.with(rid, (r) => { r.change(changedValues(before, after)); });
+    }
+    return token;
+  };
+
+  return defineResource({
+    pattern: 'auth',
+    // Nothing to order between connections; verification may wait on a JWKS fetch.
+    parallel: true,
+    auth: {
+      header: {
+        params: null,
+        handler: async (ctx) => {
+          const bearer = bearerToken(ctx.header);
+          if (bearer !== undefined) {
+            try {
+              await accept(ctx, bearer);
+            } catch (err) {
+              if (!(err instanceof TokenError)) throw err;
+              ctx.log.debug({ reason: err.reason }, 'bearer token refused');
+              refused(ctx, err);
+            }
+            return null;
+          }
+          const cookie = cookieValue(ctx.header, deps.cookieName);
+          if (cookie !== undefined) {
+            try {
+              await accept(ctx, cookie);
+            } catch (err) {
+              if (!(err instanceof TokenError)) throw err;
+              ctx.log.debug({ reason: err.reason }, 'cookie token refused; connection stays anonymous');
+            }
+          }
+          return null;
+        },
+      },
+      login: {
+        params: z.object({ token: z.string().min(1) }),
+        handler: async (ctx) => {
+          try {
+            const token = await accept(ctx, ctx.input.token);
+            return { sub: token.sub, username: token.username, roles: token.roles, exp: token.exp };
+          } catch (err) {
+            if (!(err instanceof TokenError)) throw err;
+            ctx.log.debug({ reason: err.reason }, 'login token refused');
+            return refused(ctx, err);
+          }
+        },
+      },
+      logout: {
+        params: null,
+        handler: (ctx) => {
+          clear(ctx);
+          return null;
+        },
+      },
+      refresh: {
+        params: null,
+        handler: (ctx) => {
+          const parsed = hubToken.safeParse(ctx.token);
+          if (!parsed.success) return null;
+          const t = parsed.data;
+          if (deps.sessions.isRevoked(t.sid) || t.exp * 1000 <= Date.now()) clear(ctx);
+          return null;
+        },
+      },
+    },
+  });
+}

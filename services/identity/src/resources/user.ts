@@ -1,0 +1,53 @@
+/**
+ * `identity.user.<sub>` — a user's profile: the claims of their last verified token plus
+ * preferences. Readable and writable (`set`) by the user and by admins.
+ */
+import { allow, connectionToken, owner } from '@hub/auth';
+import { data, defineResource, model, ResError, z, type Value } from '@hub/res';
+import type { IdentityDeps } from '../deps.ts';
+import { MAX_PREFERENCES, type Profile } from '../profiles.ts';
+
+const self = owner((params, token) => params.sub === token.sub);
+
+const preferenceKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/);
+const preferenceValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+
+/** The profile as model values. */
+export function profileValues(p: Profile): Record<string, Value> {
+  return { sub: p.sub, username: p.username, email: p.email, name: p.name, roles: data(p.roles), preferences: data(p.preferences) };
+}
+
+/** Properties whose value differs between two profiles (for a change event). */
+export function changedValues(before: Profile | undefined, after: Profile): Record<string, Value> {
+  const next = profileValues(after);
+  if (before === undefined) return {};
+  const prev = profileValues(before);
+  return Object.fromEntries(Object.entries(next).filter(([k, v]) => JSON.stringify(prev[k]) !== JSON.stringify(v)));
+}
+
+export function userResource(deps: IdentityDeps) {
+  return defineResource({
+    pattern: 'user.$sub',
+    kind: 'model',
+    token: connectionToken,
+    access: allow({ get: self, call: { set: self } }),
+    get: ({ params }) => {
+      const p = deps.profiles.get(params.sub);
+      return p && model(profileValues(p));
+    },
+    calls: {
+      set: {
+        params: z.object({ preferences: z.record(preferenceKey, preferenceValue) }),
+        handler: ({ params, input, change }) => {
+          const before = deps.profiles.get(params.sub);
+          if (before === undefined) throw ResError.notFound();
+          const keys = new Set([...Object.keys(before.preferences), ...Object.entries(input.preferences).filter(([, v]) => v !== null).map(([k]) => k)]);
+          if (keys.size > MAX_PREFERENCES) throw new ResError('identity.tooManyPreferences', `At most ${MAX_PREFERENCES} preferences`);
+          const after = deps.profiles.setPreferences(params.sub, input.preferences);
+          if (after !== undefined) change(changedValues(before, after));
+          return null;
+        },
+      },
+    },
+  });
+}
