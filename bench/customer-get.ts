@@ -1,0 +1,49 @@
+/**
+ * customer-get: warm-cache gets per second of `customer.customer.<id>` (the whole service path:
+ * routing, per-resource queue, Redis read, reply) vs the bare nats.js responder returning a
+ * similar model, both behind the same NATS, driven by the same closed loop, rounds interleaved.
+ * Target: ratio >= 0.7.
+ */
+import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { startChild } from './lib/child.ts';
+import { driveLoad, median, type LoadResult } from './lib/load.ts';
+import { CUSTOMERS, startCustomerPlatform } from './customer-platform.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+
+const line = (label: string, r: LoadResult): string =>
+  `  ${label.padEnd(8)} rps=${r.rps.toFixed(0).padStart(7)} p50_ms=${r.p50Ms.toFixed(2)} p99_ms=${r.p99Ms.toFixed(2)} errors=${String(r.errors)}`;
+
+export async function run(): Promise<void> {
+  const platform = await startCustomerPlatform();
+  const bare = await startChild('bare', fileURLToPath(new URL('./responders/bare.ts', import.meta.url)), { NATS_URL: platform.natsUrl, BENCH_SERVICE: 'bare' });
+  const nc = await connect({ servers: platform.natsUrl, name: 'bench-load' });
+  try {
+    const drive = (subject: (id: number) => string): Promise<LoadResult> =>
+      driveLoad({ nc, concurrency: CONCURRENCY, durationMs: ROUND_MS, request: (i) => ({ subject: subject((i % CUSTOMERS) + 1), payload: '{}' }), check: (r) => r.startsWith('{"result":{"model":') });
+    const customer = () => drive((id) => `get.customer.customer.${String(id)}`);
+    const baseline = () => drive((id) => `get.bare.item.${String(id)}`);
+    await baseline(); // warm-up: JIT, connections
+    await customer(); // warm-up: fills the cache with every customer
+    const results: { bare: LoadResult[]; customer: LoadResult[] } = { bare: [], customer: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      results.bare.push(await baseline());
+      results.customer.push(await customer());
+      process.stderr.write(`round ${String(round)}/${String(ROUNDS)}\n${line('bare', results.bare.at(-1) as LoadResult)}\n${line('customer', results.customer.at(-1) as LoadResult)}\n`);
+    }
+    const errors = [...results.bare, ...results.customer].reduce((n, r) => n + r.errors, 0);
+    const bareRps = median(results.bare.map((r) => r.rps));
+    const rps = median(results.customer.map((r) => r.rps));
+    process.stdout.write(
+      `BENCH customer-get ratio=${(rps / bareRps).toFixed(3)} rps=${rps.toFixed(0)} p50_ms=${median(results.customer.map((r) => r.p50Ms)).toFixed(2)} ` +
+        `p99_ms=${median(results.customer.map((r) => r.p99Ms)).toFixed(2)} bare_rps=${bareRps.toFixed(0)} concurrency=${String(CONCURRENCY)} rounds=${String(ROUNDS)} errors=${String(errors)} target=0.7\n`,
+    );
+  } finally {
+    await nc.close();
+    await bare.stop();
+    await platform.stop();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * customer-set: `set` calls per second on `customer.customer.<id>` through the whole path
+ * (validation, per-resource queue, transaction with row lock and outbox insert, cache
+ * invalidation, change event and query event, relay to JetStream in the background) vs a bare
+ * `pg` UPDATE loop on the same table with the same concurrency and the service's pool size.
+ * Rounds interleaved; ratio of the medians. Target: ratio >= 0.5.
+ */
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+import { DEFAULT_POOL_MAX } from '@hub/store';
+import { driveLoad, median, type LoadResult } from './lib/load.ts';
+import { CUSTOMERS, startCustomerPlatform } from './customer-platform.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+const line = (label: string, r: LoadResult): string =>
+  `  ${label.padEnd(8)} rps=${r.rps.toFixed(0).padStart(7)} p50_ms=${r.p50Ms.toFixed(2)} p99_ms=${r.p99Ms.toFixed(2)} errors=${String(r.errors)}`;
+
+/** The baseline: a closed loop of bare UPDATEs (same shape as the service's write). */
+async function updateLoop(pool: pg.Pool, durationMs: number, seq: { n: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const end = start + durationMs;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const i = seq.n++;
+      const t0 = performance.now();
+      try {
+        await pool.query('UPDATE customers SET phone = $2, version = version + 1, updated_at = now() WHERE id = $1', [(i % CUSTOMERS) + 1, `b${String(i)}`]);
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+export async function run(): Promise<void> {
+  const platform = await startCustomerPlatform();
+  const nc = await connect({ servers: platform.natsUrl, name: 'bench-load' });
+  const pool = new pg.Pool({ connectionString: platform.databaseUrl, max: DEFAULT_POOL_MAX, options: '-c search_path=customer' });
+  const seq = { n: 0 };
+  try {
+    // Every call changes the phone (a no-op set would skip the transaction's write).
+    const service = () => driveLoad({
+      nc, concurrency: CONCURRENCY, durationMs: ROUND_MS,
+      request: () => { const i = seq.n++; return { subject: `call.customer.customer.${String((i % CUSTOMERS) + 1)}.set`, payload: JSON.stringify({ params: { phone: `s${String(i)}` } }) }; },
+      check: (r) => r === '{"result":null}',
+    });
+    const baseline = () => updateLoop(pool, ROUND_MS, seq);
+    await baseline(); // warm-up
+    await service();
+    const results: { bare: LoadResult[]; service: LoadResult[] } = { bare: [], service: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      results.bare.push(await baseline());
+      results.service.push(await service());
+      process.stderr.write(`round ${String(round)}/${String(ROUNDS)}\n${line('pg', results.bare.at(-1) as LoadResult)}\n${line('service', results.service.at(-1) as LoadResult)}\n`);
+    }
+    const errors = [...results.bare, ...results.service].reduce((n, r) => n + r.errors, 0);
+    const bareRps = median(results.bare.map((r) => r.rps));
+    const rps = median(results.service.map((r) => r.rps));
+    process.stdout.write(
+      `BENCH customer-set ratio=${(rps / bareRps).toFixed(3)} rps=${rps.toFixed(0)} p50_ms=${median(results.service.map((r) => r.p50Ms)).toFixed(2)} ` +
+        `p99_ms=${median(results.service.map((r) => r.p99Ms)).toFixed(2)} pg_rps=${bareRps.toFixed(0)} concurrency=${String(CONCURRENCY)} rounds=${String(ROUNDS)} errors=${String(errors)} target=0.5\n`,
+    );
+  } finally {
+    await pool.end();
+    await nc.close();
+    await platform.stop();
+  }
+}

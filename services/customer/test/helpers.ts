@@ -1,0 +1,28 @@
+/** Starting the customer service in a test's own namespace (service name = schema = key prefix). */
+import { dataScope, hub, startService, type DataScope } from '@hub/testkit';
+import type { RelayFaults } from '@hub/store';
+import { createCustomerService, type CustomerService } from '../src/service.ts';
+
+export interface Started { readonly scope: DataScope; readonly service: CustomerService }
+
+/** Starts a customer service (closed at test end); pass `scope` to start another instance on the same data. */
+export async function startCustomer(o: { scope?: DataScope; redisUrl?: string; relayFaults?: RelayFaults } = {}): Promise<Started> {
+  const scope = o.scope ?? dataScope('cust');
+  const service = await startService(await createCustomerService({
+    name: scope.name, schema: scope.schema, cachePrefix: scope.cachePrefix, databaseUrl: scope.databaseUrl,
+    redisUrl: o.redisUrl ?? scope.redisUrl, natsUrl: hub().natsUrl, logLevel: 'error',
+    ...(o.relayFaults ? { relayFaults: o.relayFaults } : {}),
+  }));
+  return { scope, service };
+}
+
+/** Id from a Location header `/api/<name>/customer/<id>`. */
+export function idFromLocation(location: string | null): string {
+  const l = location ?? '';
+  return l.slice(l.lastIndexOf('/') + 1);
+}
+
+/** Resource id of a resclient item (a model reference). */
+export function ridOf(item: unknown): string {
+  return (item as { getResourceId(): string }).getResourceId();
+}
