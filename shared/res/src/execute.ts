@@ -109,13 +109,15 @@ async function executeCall(x: Execution): Promise<Outcome> {
   if (entry === undefined) throw ResError.methodNotFound();
   const token = await tokenOf(def, x.env.token);
   const query = await queryOf(def, x.env.query);
-  // The protocol: invalid or missing params → system.invalidParams, before the handler runs.
-  const input: unknown = entry.schema === null ? undefined : await validate(entry.schema, x.env.params, ErrorCode.InvalidParams);
   const cid = x.env.cid ?? '';
-  const call: CallContext = {
+  const call: { -readonly [K in keyof CallContext]: CallContext[K] } = {
     ...createHandle(x.core, targetOf(x), x.req.log), ...base(x), ...http(x),
-    method, cid, token, input, rawParams: x.env.params, query,
+    method, cid, token, input: undefined, rawParams: x.env.params, query,
   };
+  // The method's permission check comes first: a refused caller learns nothing about the params.
+  if (entry.guard !== undefined) await (entry.guard as (c: CallContext) => unknown)(call);
+  // The protocol: invalid or missing params → system.invalidParams, before the handler runs.
+  if (entry.schema !== null) call.input = await validate(entry.schema, x.env.params, ErrorCode.InvalidParams);
   const ctx: CallContext | AuthContext = x.type === 'call' ? call : {
     ...call, header: x.env.header ?? {}, host: x.env.host, remoteAddr: x.env.remoteAddr, uri: x.env.uri,
     setToken: (t: unknown, tid?: string) => { x.responder.setToken(cid, t, tid); },

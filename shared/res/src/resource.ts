@@ -31,6 +31,15 @@ export type GetReply = ResourceState | null | undefined;
 /** A call method: its params schema (or null) and its handler. @example set: { params: z.object({ title: z.string() }), handler: ({ input, change }) => { change(input); } } */
 export interface CallSpec<P extends string, S, Q, T> {
   readonly params: S;
+  /**
+   * Per-method permission check, run after the token is parsed and before params are validated
+   * (a caller without the right learns nothing about the params). Throw to refuse, e.g.
+   * `ResError.accessDenied()`. Needed because Resgate's access request never names the method:
+   * `access` can only grant a call list, and a denied call there answers 401 even for a known
+   * user; a guard can answer 403 (set the status over HTTP). `@hub/auth`'s `requires(rule)` builds one.
+   * @example set: { guard: requires(hasRole('customer:write')), params: patch, handler: ... }
+   */
+  readonly guard?: (ctx: CallContext<PathParams<P>, undefined, QueryOf<Q>, TokenOf<T>>) => void | Promise<void>;
   readonly handler: (ctx: CallContext<PathParams<P>, InputOf<S>, QueryOf<Q>, TokenOf<T>>) => unknown;
 }
 
@@ -72,6 +81,7 @@ type Loose = (ctx: never) => unknown;
 /** Internal, type-erased method entry. */
 export interface MethodEntry {
   readonly schema: z.ZodType | null;
+  readonly guard: Loose | undefined;
   readonly handler: Loose;
 }
 
@@ -107,12 +117,13 @@ export class Resource<P extends string = string> {
   }
 }
 
-function methods(map: Readonly<Record<string, { params: z.ZodType | null; handler: Loose }>> | undefined, what: string): ReadonlyMap<string, MethodEntry> {
+function methods(map: Readonly<Record<string, { params: z.ZodType | null; guard?: Loose; handler: Loose }>> | undefined, what: string): ReadonlyMap<string, MethodEntry> {
   const out = new Map<string, MethodEntry>();
   for (const [name, m] of Object.entries(map ?? {})) {
     if (!isValidPart(name)) throw new ResUsageError(`${what}: invalid method name ${JSON.stringify(name)}`);
     if (typeof m.handler !== 'function') throw new ResUsageError(`${what}.${name}: handler must be a function`);
-    out.set(name, { schema: m.params, handler: m.handler });
+    if (m.guard !== undefined && typeof m.guard !== 'function') throw new ResUsageError(`${what}.${name}: guard must be a function`);
+    out.set(name, { schema: m.params, guard: m.guard, handler: m.handler });
   }
   return out;
 }

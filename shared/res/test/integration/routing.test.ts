@@ -1,8 +1,8 @@
 // Routing through Resgate: get/call/auth/access reach the right definition, with path params,
 // `*` and `>` patterns, and the protocol's errors for unknown resources and methods.
 import { describe, expect, it } from 'vitest';
-import { openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { nextEvent, openClient, resgateHttp, waitFor } from '@hub/testkit';
+import { defineResource, model, ResError, z } from '../../src/index.ts';
 import { errorOf, getModel, startService } from './fixture.ts';
 
 describe('routing', () => {
@@ -143,8 +143,41 @@ describe('routing', () => {
     const patched = await resgateHttp(`/api/${service.name}/item`, { method: 'PATCH', json: { title: 'b' } });
     expect(patched.status).toBe(204);
     await waitFor(() => m.title === 'b', 'the PATCH to reach the WebSocket client');
+    // Listening keeps resclient from dropping the resource on Resgate's unsubscribe before the
+    // delete event arrives (resclient throws on an event for a resource it no longer caches).
+    const unsubscribed = nextEvent(m, 'unsubscribe');
     const deleted = await resgateHttp(`/api/${service.name}/item`, { method: 'DELETE' });
     expect(deleted.body).toEqual({ deleted: true });
+    await unsubscribed;
     expect((await resgateHttp(`/api/${service.name}/item`, { method: 'PUT', json: {} })).status).toBe(405);
+  });
+
+  it('runs a call guard before params validation and the handler; a refusal keeps its HTTP status', async () => {
+    // Resgate's access request never names the method, so per-method rights live in `guard`.
+    let ran = 0;
+    const doc = defineResource({
+      pattern: 'doc', access: () => true, get: () => model({ ok: true }),
+      calls: {
+        publish: {
+          guard: ({ rawParams, isHttp, setStatus }) => {
+            if ((rawParams as { key?: unknown } | undefined)?.key === 'open') return;
+            if (isHttp) setStatus(403);
+            throw ResError.accessDenied();
+          },
+          params: z.object({ key: z.string(), n: z.number() }),
+          handler: () => { ran++; return { published: true }; },
+        },
+      },
+    });
+    const service = await startService([doc]);
+    const path = `/api/${service.name}/doc/publish`;
+    // Refused: the guard answers before the (invalid) params are looked at, with its status.
+    const refused = await resgateHttp(path, { method: 'POST', json: { key: 'shut' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'system.accessDenied' });
+    // Passed: validation still applies after the guard, then the handler runs.
+    expect((await resgateHttp(path, { method: 'POST', json: { key: 'open' } })).body).toMatchObject({ code: 'system.invalidParams' });
+    expect((await resgateHttp(path, { method: 'POST', json: { key: 'open', n: 1 } })).body).toEqual({ published: true });
+    expect(ran).toBe(1);
   });
 });
