@@ -9,7 +9,8 @@
  * that is granted nothing answers 401; a request with a valid token that is granted nothing
  * answers 403 (meta status on the access reply, which Resgate returns as is). Resgate never sends
  * the called method in an access request, so a call denied while `get` is allowed is refused by
- * Resgate itself with 401; for a 403 there, allow the call and `authorize()` inside the handler.
+ * Resgate itself with 401; for a 403 there, grant the call in `access` and refuse it per method
+ * with a call guard: `calls: { set: { guard: requires(hasRole('customer:write')), ... } }`.
  */
 import { ResError, type AccessReply } from '@hub/res';
 import { hubToken, type HubToken } from './claims.ts';
@@ -115,4 +116,13 @@ export function authorize(ctx: AccessInput, rule: Rule, adminOverride = true): H
   if (adminOverride && token?.roles.includes(ADMIN_ROLE) === true) return token;
   if (!rule(token, ctx.params)) deny(token, ctx);
   return token;
+}
+
+/**
+ * A call guard (`calls.<method>.guard` in `defineResource`) from a rule: refuses with 401 (no
+ * valid token) or 403 (a known user without the right) over HTTP, before params are validated.
+ * @example calls: { set: { guard: requires(hasRole('customer:write')), params, handler } }
+ */
+export function requires(rule: Rule, adminOverride = true): (ctx: AccessInput) => void {
+  return (ctx) => { authorize(ctx, rule, adminOverride); };
 }

@@ -7,5 +7,5 @@ export { createTokenVerifier, TokenError, ASYMMETRIC_ALGORITHMS, API_AUDIENCE, C
 export type { LogoutClaims, TokenFailure, TokenVerifier, VerifierOptions } from './verifier.ts';
 export { connectionToken, hubToken, keycloakClaims, toHubToken } from './claims.ts';
 export type { HubToken, KeycloakClaims } from './claims.ts';
-export { ADMIN_ROLE, allOf, allow, anyOf, anyone, authenticated, authorize, hasRole, owner, tokenOf } from './access.ts';
+export { ADMIN_ROLE, allOf, allow, anyOf, anyone, authenticated, authorize, hasRole, owner, requires, tokenOf } from './access.ts';
 export type { AccessInput, Params, Policy, Rule } from './access.ts';

@@ -1,7 +1,7 @@
 // Access policies as pure functions: who gets what, and which HTTP status a denial carries.
 import { describe, expect, it } from 'vitest';
 import { ResError } from '@hub/res';
-import { allow, anyOf, authenticated, authorize, hasRole, owner, tokenOf, type AccessInput, type HubToken } from '../src/index.ts';
+import { allow, anyOf, authenticated, authorize, hasRole, owner, requires, tokenOf, type AccessInput, type HubToken } from '../src/index.ts';
 
 const inAnHour = Math.floor(Date.now() / 1000) + 3600;
 const user = (sub: string, roles: string[], exp = inAnHour): HubToken => ({ sub, username: sub, roles, exp, sid: 's' });
@@ -68,5 +68,23 @@ describe('authorize()', () => {
     status = 0;
     expect(() => authorize(ctx(null, (s) => { status = s; }), hasRole('customer:write'))).toThrow(ResError);
     expect(status).toBe(0);
+  });
+});
+
+describe('requires()', () => {
+  const mayWrite = requires(hasRole('customer:write'));
+
+  it('passes a holder of the role and an admin, silently', () => {
+    expect(run(mayWrite, user('w', ['customer:write']))).toEqual({ reply: undefined });
+    expect(run(mayWrite, user('a', ['admin']))).toEqual({ reply: undefined });
+  });
+
+  it('refuses a known user without the role with 403 and an anonymous caller without a status (401)', () => {
+    expect(run(mayWrite, user('r', ['customer:read']))).toEqual({ code: 'system.accessDenied', status: 403 });
+    expect(run(mayWrite, null)).toEqual({ code: 'system.accessDenied' });
+  });
+
+  it('ignores admin when adminOverride is false', () => {
+    expect(run(requires(hasRole('x'), false), user('a', ['admin'])).code).toBe('system.accessDenied');
   });
 });
