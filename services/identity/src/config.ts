@@ -6,6 +6,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const schema = z.object({
   /** One or more NATS URLs, comma separated. */
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** Postgres holding the user profiles. */
+  DATABASE_URL: z.string().min(1).default('postgres://hub@127.0.0.1:5442/postgres'),
+  /** The service's own Postgres schema (created and migrated at start). */
+  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('identity'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** The realm's issuer, exactly as in tokens (Keycloak pins it with --hostname). */
   KEYCLOAK_ISSUER: z.url().default('http://localhost:8180/realms/servicehub'),

@@ -1,5 +1,6 @@
-/** What the identity resources share: the verifier and the per-instance stores. */
+/** What the identity resources share: the verifier, the session bookkeeping and the profile table. */
 import type { TokenVerifier } from '@hub/auth';
+import type { Service } from '@hub/res';
 import type { ProfileStore } from './profiles.ts';
 import type { Sessions } from './sessions.ts';
 
@@ -11,4 +12,6 @@ export interface IdentityDeps {
   readonly cookieName: string;
   /** Resgate's API path: header-auth requests for it are one-shot HTTP requests (no expiry timer). */
   readonly apiPath: string;
+  /** RID of a user's profile model, `<name>.user.<sub>`. */
+  readonly userRid: (service: Service, sub: string) => string;
 }

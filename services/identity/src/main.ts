@@ -6,10 +6,13 @@ import { createIdentity } from './service.ts';
 const config = loadConfig();
 const identity = await createIdentity({
   natsUrl: config.NATS_URL,
+  databaseUrl: config.DATABASE_URL,
+  schema: config.DB_SCHEMA,
   logLevel: config.LOG_LEVEL,
   issuer: config.KEYCLOAK_ISSUER,
   audience: config.API_AUDIENCE,
   cookieName: config.ACCESS_TOKEN_COOKIE,
   backchannel: { host: config.BACKCHANNEL_HOST, port: config.BACKCHANNEL_PORT },
 });
-await runService(identity.service, { onClose: () => identity.backchannel.close() });
+// runService closes the service (and its store) first; identity.close() then ends the rest.
+await runService(identity.service, { onClose: () => identity.close() });

@@ -1,9 +1,11 @@
 /**
  * The identity service: the `identity.auth` methods Resgate calls, `identity.user.<sub>`
- * profiles, and the back-channel logout endpoint Keycloak calls.
+ * profiles (in its own Postgres schema), and the back-channel logout endpoint Keycloak calls.
  */
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { API_AUDIENCE, createTokenVerifier, type VerifierOptions } from '@hub/auth';
-import { createService, type Service } from '@hub/res';
+import { openStore, OwningService, type Store } from '@hub/store';
 import { startBackchannel, type Backchannel } from './backchannel.ts';
 import type { IdentityDeps } from './deps.ts';
 import { ProfileStore } from './profiles.ts';
@@ -14,9 +16,15 @@ import { Sessions } from './sessions.ts';
 /** The method Resgate's headerAuth/wsHeaderAuth name: `<name>.auth.header`. */
 export const HEADER_AUTH_METHOD = 'auth.header';
 
+const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
 export interface IdentityOptions {
   readonly name?: string;
   readonly natsUrl: string;
+  /** Postgres of the profiles. */
+  readonly databaseUrl: string;
+  /** Postgres schema; default the name (`identity`). */
+  readonly schema?: string;
   readonly logLevel?: string;
   readonly issuer: string;
   readonly audience?: string;
@@ -28,39 +36,53 @@ export interface IdentityOptions {
   readonly verifier?: Partial<Omit<VerifierOptions, 'issuer' | 'audience'>>;
 }
 
+/** The RES service; closing it also closes its store. */
+export type IdentityService = OwningService<{ store: Store }>;
+
 export interface Identity {
-  readonly service: Service;
+  readonly service: IdentityService;
   readonly backchannel: Backchannel;
   /** `system.tokenReset` subject: `auth.<name>.auth.refresh`. */
   readonly refreshSubject: string;
+  /** Closes the back-channel endpoint, then the service and its store. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the back-channel endpoint and builds the (not yet started) service.
- * @example const id = await createIdentity({ natsUrl, issuer }); await id.service.start();
+ * Opens the store (migrations applied), starts the back-channel endpoint and builds the
+ * (not yet started) service.
+ * @example const id = await createIdentity({ natsUrl, databaseUrl, issuer }); await id.service.start();
  */
 export async function createIdentity(o: IdentityOptions): Promise<Identity> {
   const name = o.name ?? 'identity';
+  const logger = pino({ name, level: o.logLevel ?? 'info' });
   const verifier = createTokenVerifier({ ...o.verifier, issuer: o.issuer, audience: o.audience ?? API_AUDIENCE });
+  // No natsUrl: profiles publish no domain events, so the store runs without an outbox relay.
+  const store = await openStore({ service: name, schema: o.schema ?? name, databaseUrl: o.databaseUrl, migrations: MIGRATIONS, log: logger });
   const sessions = new Sessions();
-  const deps: IdentityDeps = { verifier, sessions, profiles: new ProfileStore(), cookieName: o.cookieName ?? 'hub_access_token', apiPath: o.apiPath ?? '/api/' };
-  const service = createService({
-    name,
-    resources: [authResource(deps), userResource(deps)],
-    nats: { servers: o.natsUrl.split(',') },
-    ...(o.logLevel === undefined ? {} : { logLevel: o.logLevel }),
-  });
+  const deps: IdentityDeps = {
+    verifier, sessions, profiles: new ProfileStore(store.db),
+    cookieName: o.cookieName ?? 'hub_access_token', apiPath: o.apiPath ?? '/api/',
+    userRid: (s, sub) => s.rid(user, { sub }),
+  };
+  const user = userResource(deps);
+  const service: IdentityService = new OwningService({ name, resources: [authResource(deps), user], nats: { servers: o.natsUrl.split(',') }, logger }, { store });
   const refreshSubject = `auth.${name}.auth.refresh`;
-  const backchannel = await startBackchannel({
-    host: o.backchannel?.host ?? '127.0.0.1',
-    port: o.backchannel?.port ?? 0,
-    verifier,
-    onLogout: (sid) => {
-      sessions.revoke(sid);
-      service.tokenReset([sid], refreshSubject);
-    },
-  });
+  let backchannel: Backchannel;
+  try {
+    backchannel = await startBackchannel({
+      host: o.backchannel?.host ?? '127.0.0.1',
+      port: o.backchannel?.port ?? 0,
+      verifier,
+      onLogout: (sid) => {
+        sessions.revoke(sid);
+        service.tokenReset([sid], refreshSubject);
+      },
+    });
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
   return {
     service,
     backchannel,

@@ -1,13 +1,25 @@
-/** Identity under test: a uniquely named instance on the test platform, closed when the test ends. */
-import { cleanup, hub, startService, uniqueName, type ResClient } from '@hub/testkit';
+/**
+ * Identity under test: a uniquely named instance on the test platform with its own Postgres
+ * schema (service name = schema), closed — store included — when the test ends.
+ */
+import { cleanup, dataScope, hub, startService, type DataScope, type ResClient } from '@hub/testkit';
 import { createIdentity, type Identity, type IdentityOptions } from '../src/service.ts';
 
-export async function startIdentity(o: Partial<Pick<IdentityOptions, 'issuer' | 'verifier'>> = {}): Promise<Identity & { name: string }> {
-  const name = uniqueName('id');
-  const identity = await createIdentity({ name, natsUrl: hub().natsUrl, issuer: o.issuer ?? hub().keycloakIssuer, logLevel: 'warn', ...(o.verifier === undefined ? {} : { verifier: o.verifier }) });
-  cleanup(identity.backchannel, (b) => b.close());
+export interface StartIdentityOptions extends Partial<Pick<IdentityOptions, 'issuer' | 'verifier' | 'logLevel'>> {
+  /** Start another instance on the same data (name and schema) as an earlier one. */
+  readonly scope?: DataScope;
+}
+
+export async function startIdentity(o: StartIdentityOptions = {}): Promise<Identity & { name: string; scope: DataScope }> {
+  const scope = o.scope ?? dataScope('id');
+  const identity = await createIdentity({
+    name: scope.name, schema: scope.schema, databaseUrl: scope.databaseUrl, natsUrl: hub().natsUrl,
+    issuer: o.issuer ?? hub().keycloakIssuer, logLevel: o.logLevel ?? 'warn',
+    ...(o.verifier === undefined ? {} : { verifier: o.verifier }),
+  });
+  cleanup(identity, (i) => i.close());
   await startService(identity.service);
-  return { ...identity, name };
+  return { ...identity, name: scope.name, scope };
 }
 
 /** `auth.<name>.auth.login` from a WebSocket client. */

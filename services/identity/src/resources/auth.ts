@@ -12,8 +12,11 @@
  *
  * Token events go out before the reply (the SDK's setToken), so the next request on the
  * connection already carries the new token.
+ *
+ * Logins do not depend on Postgres: the token is set before the profile is synced, and a failed
+ * or slow profile write (see PROFILE_SYNC_TIMEOUT_MS) is logged, not answered.
  */
-import { TokenError, hubToken, toHubToken, type HubToken } from '@hub/auth';
+import { TokenError, hubToken, toHubToken, type HubToken, type KeycloakClaims } from '@hub/auth';
 import { defineResource, ResError, z, type Service } from '@hub/res';
 import type { IdentityDeps } from '../deps.ts';
 import { bearerToken, cookieValue } from '../headers.ts';
@@ -21,6 +24,12 @@ import { changedValues } from './user.ts';
 
 /** Bounds a token before it reaches the verifier. */
 const MAX_TOKEN_CHARS = 16_384;
+/**
+ * How long a login waits for its profile write (so the profile is readable once login answers);
+ * past it the login answers anyway and the write finishes in the background. Well below
+ * Resgate's request timeout, which also covers the token verification.
+ */
+export const PROFILE_SYNC_TIMEOUT_MS = 1000;
 
 interface AuthCtx {
   readonly cid: string;
@@ -29,6 +38,18 @@ interface AuthCtx {
   readonly service: Service;
   readonly setStatus: (status: number) => void;
   readonly setToken: (token: unknown, tid?: string) => void;
+  readonly log: { warn(obj: object, msg: string): void };
+}
+
+/** Resolves with true when `p` settles within `ms`, else false (`p` keeps running). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => { resolve(false); }, ms); });
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A refused token: 401 over HTTP. A key set we cannot fetch is our outage, not the client's fault: 503. */
@@ -47,6 +68,22 @@ export function authResource(deps: IdentityDeps) {
     ctx.setToken(null);
   };
 
+  /**
+   * Stores the token's claims in the user's profile; if they changed, sends a change event with
+   * the changed fields. Never throws: a login must not fail because Postgres does.
+   */
+  const syncProfile = async (ctx: AuthCtx, claims: KeycloakClaims): Promise<void> => {
+    const sync = (async () => {
+      const change = await deps.profiles.seen(claims);
+      if (change?.before === undefined) return; // unchanged, or created (nobody can hold it yet)
+      const { before, after } = change;
+      await ctx.service.with(deps.userRid(ctx.service, claims.sub), (r) => { r.change(changedValues(before, after)); });
+    })().catch((err: unknown) => { ctx.log.warn({ err, sub: claims.sub }, 'profile not synced; login proceeds'); });
+    if (!(await settlesWithin(sync, PROFILE_SYNC_TIMEOUT_MS))) {
+      ctx.log.warn({ sub: claims.sub, timeoutMs: PROFILE_SYNC_TIMEOUT_MS }, 'profile sync slow; login proceeds');
+    }
+  };
+
   /** Verifies `jwt` and makes it the connection's token; throws TokenError. */
   const accept = async (ctx: AuthCtx, jwt: string): Promise<HubToken> => {
     if (jwt.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'Token too long');
@@ -58,12 +95,7 @@ export function authResource(deps: IdentityDeps) {
     if (ctx.uri?.startsWith(deps.apiPath) !== true) {
       deps.sessions.expireAt(ctx.cid, token.exp, (cid) => { ctx.service.tokenEvent(cid, null); });
     }
-    const before = deps.profiles.get(claims.sub);
-    const after = deps.profiles.seen(claims);
-    if (after !== undefined && before !== undefined) {
-      const rid = `${ctx.service.name}.user.${claims.sub}`;
-      await ctx.service.with(rid, (r) => { r.change(changedValues(before, after)); });
-    }
+    await syncProfile(ctx, claims);
     return token;
   };
 

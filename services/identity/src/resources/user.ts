@@ -1,11 +1,12 @@
 /**
  * `identity.user.<sub>` — a user's profile: the claims of their last verified token plus
- * preferences. Readable and writable (`set`) by the user and by admins.
+ * preferences, stored in Postgres (profiles.ts). Readable and writable (`set`) by the user and
+ * by admins. A database outage answers `system.internalError` (mapped by @hub/store).
  */
 import { allow, connectionToken, owner } from '@hub/auth';
 import { data, defineResource, model, ResError, z, type Value } from '@hub/res';
 import type { IdentityDeps } from '../deps.ts';
-import { MAX_PREFERENCES, type Profile } from '../profiles.ts';
+import type { Profile } from '../profiles.ts';
 
 const self = owner((params, token) => params.sub === token.sub);
 
@@ -31,20 +32,20 @@ export function userResource(deps: IdentityDeps) {
     kind: 'model',
     token: connectionToken,
     access: allow({ get: self, call: { set: self } }),
-    get: ({ params }) => {
-      const p = deps.profiles.get(params.sub);
+    get: async ({ params }) => {
+      const p = await deps.profiles.get(params.sub);
       return p && model(profileValues(p));
     },
     calls: {
       set: {
         params: z.object({ preferences: z.record(preferenceKey, preferenceValue) }),
-        handler: ({ params, input, change }) => {
-          const before = deps.profiles.get(params.sub);
-          if (before === undefined) throw ResError.notFound();
-          const keys = new Set([...Object.keys(before.preferences), ...Object.entries(input.preferences).filter(([, v]) => v !== null).map(([k]) => k)]);
-          if (keys.size > MAX_PREFERENCES) throw new ResError('identity.tooManyPreferences', `At most ${MAX_PREFERENCES} preferences`);
-          const after = deps.profiles.setPreferences(params.sub, input.preferences);
-          if (after !== undefined) change(changedValues(before, after));
+        // The merge and the MAX_PREFERENCES check run on the locked row (profiles.ts): concurrent
+        // writers on any instance do not lose each other's keys.
+        handler: async ({ params, input, change }) => {
+          const r = await deps.profiles.setPreferences(params.sub, input.preferences);
+          if (r === undefined) throw ResError.notFound();
+          const changed = changedValues(r.before, r.after);
+          if (Object.keys(changed).length > 0) change(changed);
           return null;
         },
       },
