@@ -5,11 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startPlatform, type Platform, type PlatformUrls } from '@hub/servers';
+import { startPlatform, startServices, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
 import { assertPortsFree, PID_FILE, portsFromEnv, RUN_DIR } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
-import { startServices, type StartedService } from './lib/services.ts';
 
 
 function say(message: string): void {
@@ -25,6 +24,7 @@ function banner(urls: PlatformUrls, services: StartedService[]): string {
     ['NATS', `${urls.natsUrl}   monitor ${urls.natsMonitorUrl}`],
     ['PostgreSQL', urls.postgresUrl],
     ['Redis (KeyDB stand-in)', urls.redisUrl],
+    ['Keycloak back-channel logout → identity', urls.identityBackchannelUrl],
     ['Services', services.map((s) => s.name).join(', ') || '(none)'],
     ['Logs', join(RUN_DIR, 'logs')],
   ];

@@ -20,6 +20,7 @@ export const PORT_VARS: Record<keyof PlatformPorts, [string, number]> = {
   keycloakManagement: ['HUB_KEYCLOAK_MANAGEMENT_PORT', 9190],
   traefik: ['HUB_TRAEFIK_PORT', 8000],
   traefikAdmin: ['HUB_TRAEFIK_ADMIN_PORT', 8001],
+  identityBackchannel: ['HUB_IDENTITY_BACKCHANNEL_PORT', 8095],
 };
 
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformPorts {

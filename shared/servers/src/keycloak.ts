@@ -18,6 +18,8 @@ export interface KeycloakOptions {
   managementPort: number;
   adminUser: string;
   adminPassword: string;
+  /** Substituted for `${HUB_IDENTITY_BACKCHANNEL_URL}` in the realm JSON at import. */
+  backchannelLogoutUrl: string;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -52,6 +54,8 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
       ...process.env,
       KC_BOOTSTRAP_ADMIN_USERNAME: o.adminUser,
       KC_BOOTSTRAP_ADMIN_PASSWORD: o.adminPassword,
+      // Keycloak resolves ${VAR} placeholders in imported realm files from its environment.
+      HUB_IDENTITY_BACKCHANNEL_URL: o.backchannelLogoutUrl,
       JAVA_OPTS_KC_HEAP: process.env.JAVA_OPTS_KC_HEAP ?? '-Xms64m -Xmx768m',
     },
     log: o.log,

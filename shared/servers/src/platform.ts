@@ -22,6 +22,8 @@ export interface PlatformPorts {
   keycloakManagement: number;
   traefik: number;
   traefikAdmin: number;
+  /** The identity service's back-channel logout endpoint (Keycloak posts logouts there). */
+  identityBackchannel: number;
 }
 
 /** Everything a client, service or test needs to reach the platform. */
@@ -38,6 +40,8 @@ export interface PlatformUrls {
   keycloakAdminPassword: string;
   traefikUrl: string;
   traefikWsUrl: string;
+  /** Where Keycloak posts back-channel logouts: the identity service listens there. */
+  identityBackchannelUrl: string;
 }
 
 export interface PlatformOptions {
@@ -58,6 +62,11 @@ export interface Platform {
   readonly servers: readonly RunningServer[];
   /** Stops every server, dependants first. */
   stop(): Promise<void>;
+}
+
+/** The identity service's back-channel logout URL on this machine. */
+function backchannelUrl(port: number): string {
+  return `http://127.0.0.1:${port}/backchannel-logout`;
 }
 
 /**
@@ -88,7 +97,10 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       track('resgate', () => startResgate({ port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, ...o.resgate, log })),
     );
     const keycloakP = track('keycloak', () =>
-      startKeycloak({ port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password, log }),
+      startKeycloak({
+        port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
+        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), log,
+      }),
     );
     const all = await Promise.allSettled([
       natsP,
@@ -118,6 +130,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         keycloakAdminPassword: o.keycloakAdmin.password,
         traefikUrl: `http://127.0.0.1:${p.traefik}`,
         traefikWsUrl: `ws://127.0.0.1:${p.traefik}`,
+        identityBackchannelUrl: backchannelUrl(p.identityBackchannel),
       },
     };
   } catch (err) {

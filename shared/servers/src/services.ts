@@ -4,7 +4,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagedProcess, repoRoot, waitUntil, type LogSink, type PlatformUrls } from '@hub/servers';
+import { repoRoot } from './paths.ts';
+import type { PlatformUrls } from './platform.ts';
+import { ManagedProcess, type LogSink } from './process.ts';
+import { waitUntil } from './wait.ts';
 
 export interface StartedService {
   name: string;
@@ -26,6 +29,8 @@ export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
     DATABASE_URL: urls.postgresUrl,
     REDIS_URL: urls.redisUrl,
     KEYCLOAK_ISSUER: urls.keycloakIssuer,
+    // Only identity listens there (Keycloak's back-channel logout).
+    BACKCHANNEL_PORT: new URL(urls.identityBackchannelUrl).port,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
 }
@@ -37,14 +42,19 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
   return (body.connections ?? []).some((c) => c.name === name);
 }
 
-export async function startServices(urls: PlatformUrls, log: LogSink): Promise<StartedService[]> {
+/**
+ * Starts services (default: every one under services/) supervised, resolving once each is connected to NATS.
+ * @example const [identity] = await startServices(urls, log, ['identity']);
+ */
+export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices()): Promise<StartedService[]> {
   const env = serviceEnv(urls);
-  const started = discoverServices().map((name) => ({
+  const started = names.map((name) => ({
     name,
     proc: ManagedProcess.start({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', 'src/main.ts'],
+      // An absolute entry path, so a sweep of dead runs can tell our service processes by cmdline.
+      args: ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')],
       cwd: join(repoRoot, 'services', name),
       env,
       restart: true,

@@ -40,8 +40,10 @@ function ctor(): ResClientCtor {
 export interface ClientOptions {
   /** WebSocket URL; defaults to Resgate's own port. Use hub().traefikWsUrl to go through Traefik. */
   url?: string;
-  /** Extra headers on the WebSocket upgrade (e.g. Authorization for wsHeaderAuth). */
+  /** Extra headers on the WebSocket upgrade. */
   headers?: Record<string, string>;
+  /** An access token sent as `Authorization: Bearer …` on the upgrade (the gateway's wsHeaderAuth). */
+  token?: string;
 }
 
 /**
@@ -50,13 +52,14 @@ export interface ClientOptions {
  */
 export async function openClient(opts: ClientOptions = {}): Promise<ResClient> {
   const url = opts.url ?? hub().resgateWsUrl;
+  const headers = { ...opts.headers, ...(opts.token === undefined ? {} : { authorization: `Bearer ${opts.token}` }) };
   const Client = ctor();
   // allowSynchronousEvents: false dispatches one WebSocket message per task, as browsers do; ws's
   // default lets resclient drop an event that arrives in the same read as a subscribe response.
   // unsubscribeDelay: resclient drops a resource nobody listens to after 5 s; on a loaded machine a
   // test outlives that, and an event already in flight then hits resclient's "Resource not found in
   // cache" throw. A test's subscriptions live until its client is disconnected at the end.
-  const client = new Client(() => new WebSocket(url, { headers: opts.headers, allowSynchronousEvents: false }), {
+  const client = new Client(() => new WebSocket(url, { headers, allowSynchronousEvents: false }), {
     reconnectDelay: 200, subscribeStaleDelay: 200, unsubscribeDelay: 10 * 60_000,
   });
   cleanup(client, (c) => { c.disconnect(); });

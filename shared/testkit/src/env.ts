@@ -17,6 +17,7 @@ const KEYS: Record<keyof PlatformUrls, string> = {
   keycloakAdminPassword: 'HUB_TEST_KEYCLOAK_ADMIN_PASSWORD',
   traefikUrl: 'HUB_TEST_TRAEFIK_URL',
   traefikWsUrl: 'HUB_TEST_TRAEFIK_WS_URL',
+  identityBackchannelUrl: 'HUB_TEST_IDENTITY_BACKCHANNEL_URL',
 };
 
 /** All URLs from the environment, undefined when none is set; a partial set is an error. */

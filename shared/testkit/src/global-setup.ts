@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { bin, freePort, localDir, repoRoot, startPlatform, type Platform, type PlatformPorts, type PlatformUrls } from '@hub/servers';
+import { bin, freePort, localDir, repoRoot, startPlatform, startServices, type Platform, type PlatformPorts, type PlatformUrls, type StartedService } from '@hub/servers';
 import { urlsFromEnv } from './env.ts';
 import { recordRun, sweepDeadRuns } from './sweep.ts';
 
@@ -17,11 +17,14 @@ declare module 'vitest' {
   }
 }
 
+/** Services every test needs running, started once per run. */
+const IDENTITY = ['identity'];
+
 /** Resgate's request timeout in tests: short, so timeout paths are quick to prove. */
 export const TEST_RESGATE_TIMEOUT_MS = 3000;
 
 async function freePorts(): Promise<PlatformPorts> {
-  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin'] as const;
+  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin', 'identityBackchannel'] as const;
   const ports = await Promise.all(names.map(() => freePort()));
   return Object.fromEntries(names.map((n, i) => [n, ports[i]])) as unknown as PlatformPorts;
 }
@@ -49,12 +52,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => Promise.resolve();
   }
   const runParent = join(repoRoot, '.run');
-  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin]);
+  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin, join(repoRoot, 'services')]);
   const runDir = join(runParent, `test-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
   const logs = logFiles(join(runDir, 'logs'));
   const t0 = Date.now();
   let platform: Platform;
+  let services: StartedService[];
   try {
     platform = await startPlatform({
       ports: await freePorts(),
@@ -69,10 +73,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     logs.close();
     throw new Error(`${(err as Error).message}\nServer logs: ${join(runDir, 'logs')}. Did \`make install\` run?`);
   }
-  recordRun(runDir, platform.servers.map((s) => s.process.pid));
+  try {
+    // The gateway's header auth (gateway/resgate.json) names identity: every Resgate request
+    // asks it first, so it runs for the whole test run, as under `make up`.
+    services = await startServices(platform.urls, logs.log, IDENTITY);
+  } catch (err) {
+    await platform.stop();
+    logs.close();
+    throw new Error(`${(err as Error).message}\nServer logs: ${join(runDir, 'logs')}. Did \`make install\` run?`);
+  }
+  recordRun(runDir, [...platform.servers.map((s) => s.process.pid), ...services.map((s) => s.proc.pid)].filter((pid) => pid !== undefined));
   process.stderr.write(`[testkit] platform ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; logs in ${join(runDir, 'logs')}\n`);
   project.provide('hub', platform.urls);
   return async () => {
+    await Promise.all(services.map((s) => s.proc.stop()));
     await platform.stop();
     logs.close();
     rmSync(join(runDir, 'postgres'), { recursive: true, force: true });

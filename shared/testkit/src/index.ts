@@ -11,7 +11,7 @@ export { resgateHttp, traefikHttp } from './http.ts';
 export type { HttpResult } from './http.ts';
 export { openClient, isCollection } from './client.ts';
 export type { ResClient, ResModel, ResCollection, ClientOptions } from './client.ts';
-export { userToken, TEST_CLIENT_ID } from './keycloak.ts';
+export { accessToken, tokenSubject, userToken, TEST_CLIENT_ID } from './keycloak.ts';
 export type { TestUser, TokenSet } from './keycloak.ts';
 export { dataScope, scopeSql, redisClient } from './store.ts';
 export type { DataScope } from './store.ts';
