@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, startRedis, type RunningServer } from '@hub/servers';
-import { cleanup, connectNats, openClient, waitFor } from '@hub/testkit';
-import { ridOf, startCustomer } from './helpers.ts';
+import { cleanup, connectNats, waitFor } from '@hub/testkit';
+import { ridOf, startCustomer, writerClient } from './helpers.ts';
 
 /** A private Redis (the platform's is shared by every test and must not be stopped). */
 async function privateRedis(port: number, dir: string): Promise<RunningServer> {
@@ -23,7 +23,7 @@ describe('customer cache outage', () => {
     let redis = await privateRedis(port, dir);
     const { service } = await startCustomer({ redisUrl: redis.url });
     const { cache } = service.data;
-    const client = await openClient();
+    const client = await writerClient();
     const rid = ridOf(await client.call(`${service.name}.customers`, 'create', { name: 'Cached', email: 'cached@t.test' }));
     // Gets straight to the service over NATS: Resgate would answer repeats from its own cache.
     const nc = await connectNats();

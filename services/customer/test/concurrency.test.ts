@@ -1,9 +1,9 @@
 // Concurrent writers on one customer: no lost update, and the database, the cache and every
 // subscribed client end up identical.
 import { describe, expect, it } from 'vitest';
-import { connectNats, openClient, redisClient, scopeSql, waitFor, type ResModel } from '@hub/testkit';
+import { connectNats, redisClient, scopeSql, waitFor, type ResModel } from '@hub/testkit';
 import { fromRow, toValues } from '../src/model.ts';
-import { ridOf, startCustomer } from './helpers.ts';
+import { ridOf, startCustomer, writerClient } from './helpers.ts';
 
 const WRITES = 50;
 
@@ -15,7 +15,7 @@ describe('customer concurrency', () => {
     // serialise them in its per-resource queue).
     const { scope } = await startCustomer();
     await startCustomer({ scope });
-    const clients = await Promise.all([openClient(), openClient(), openClient()]);
+    const clients = await Promise.all([writerClient(), writerClient(), writerClient()]);
     const [first] = clients;
     const rid = ridOf(await first.call(`${scope.name}.customers`, 'create', { name: 'Racy', email: 'racy@t.test' }));
     const id = rid.slice(rid.lastIndexOf('.') + 1);

@@ -1,5 +1,5 @@
 /** Starting the customer service in a test's own namespace (service name = schema = key prefix). */
-import { dataScope, hub, startService, type DataScope } from '@hub/testkit';
+import { accessToken, dataScope, hub, openClient, resgateHttp, startService, type DataScope, type HttpResult, type ResClient } from '@hub/testkit';
 import type { RelayFaults } from '@hub/store';
 import { createCustomerService, type CustomerService } from '../src/service.ts';
 
@@ -25,4 +25,14 @@ export function idFromLocation(location: string | null): string {
 /** Resource id of a resclient item (a model reference). */
 export function ridOf(item: unknown): string {
   return (item as { getResourceId(): string }).getResourceId();
+}
+
+/** A resclient connected as the `writer` test user (customer:read and customer:write). */
+export async function writerClient(): Promise<ResClient> {
+  return openClient({ token: await accessToken('writer') });
+}
+
+/** A REST request through Resgate as the `writer` test user. */
+export async function writerHttp<T = unknown>(path: string, init: Parameters<typeof resgateHttp>[1] = {}): Promise<HttpResult<T>> {
+  return resgateHttp<T>(path, { ...init, token: await accessToken('writer') });
 }

@@ -1,14 +1,14 @@
 // The live search collection: open queries update incrementally and in order as customers are
 // created, renamed and deleted; query strings are normalised and strictly validated.
 import { describe, expect, it } from 'vitest';
-import { isCollection, openClient, resgateHttp, waitFor, type ResCollection } from '@hub/testkit';
+import { isCollection, waitFor, type ResCollection } from '@hub/testkit';
 import { parseQueryString } from '@hub/res';
 import { DEFAULT_LIMIT, normalizeSearch, searchQuery } from '../src/search.ts';
-import { ridOf, startCustomer } from './helpers.ts';
+import { ridOf, startCustomer, writerClient, writerHttp } from './helpers.ts';
 
 /** Names in a collection fetched over REST: Resgate inlines each referenced model. */
 async function restNames(path: string): Promise<string[] | undefined> {
-  return (await resgateHttp<{ model: { name: string } }[]>(path)).body?.map((c) => c.model.name);
+  return (await writerHttp<{ model: { name: string } }[]>(path)).body?.map((c) => c.model.name);
 }
 
 /** The names in an open collection, in order (items are customer models). */
@@ -21,7 +21,7 @@ describe('customer.customers live query', () => {
     // Intent: q=acme&limit=10 sorted by name stays equal to the database's answer after each
     // mutation, with add/remove events at the right index (not a reset).
     const { scope } = await startCustomer();
-    const client = await openClient();
+    const client = await writerClient();
     const call = (rid: string, method: string, params?: unknown) => client.call(rid, method, params);
     const create = async (name: string, company: string) =>
       ridOf(await call(`${scope.name}.customers`, 'create', { name, email: `${name.replace(/\W/g, '').toLowerCase()}@x.test`, company }));
@@ -53,7 +53,7 @@ describe('customer.customers live query', () => {
     // Intent: each query parameter does what it says, checked against a known set.
     const { scope } = await startCustomer();
     for (const [name, tags, active] of [['A', ['x'], true], ['B', ['x', 'y'], false], ['C', ['y'], true], ['D', ['x'], true]] as const) {
-      await resgateHttp(`/api/${scope.name}/customers/create`, { method: 'POST', json: { name, email: `${name}@t.test`, tags, active } });
+      await writerHttp(`/api/${scope.name}/customers/create`, { method: 'POST', json: { name, email: `${name}@t.test`, tags, active } });
     }
     const get = (q: string) => restNames(`/api/${scope.name}/customers?${q}`);
     expect(await get('')).toEqual(['A', 'B', 'C', 'D']);
@@ -70,7 +70,7 @@ describe('customer.customers live query', () => {
     expect(normal('limit=10&q=Acme')).toBe('limit=10&offset=0&q=acme&sort=name');
     expect(normal('q=%20ACME%20&sort=name&offset=0&limit=10')).toBe(normal('limit=10&q=Acme'));
     expect(normal('')).toBe(`limit=${String(DEFAULT_LIMIT)}&offset=0&sort=name`);
-    const client = await openClient();
+    const client = await writerClient();
     for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'sort=email', 'sort=name;DROP', 'active=yes', 'foo=1', 'limit=5&limit=6', 'offset=-1']) {
       await expect(client.get(`${scope.name}.customers?${bad}`), bad).rejects.toMatchObject({ code: 'system.invalidQuery' });
     }

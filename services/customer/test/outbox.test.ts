@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AUDIT_STREAM, type DomainEvent } from '@hub/store';
-import { connectNats, openClient, scopeSql, waitFor } from '@hub/testkit';
-import { ridOf, startCustomer } from './helpers.ts';
+import { accessToken, connectNats, scopeSql, tokenSubject, waitFor } from '@hub/testkit';
+import { ridOf, startCustomer, writerClient } from './helpers.ts';
 
 /** Every event of one service in the stream, in stream order. */
 async function auditEvents(nc: NatsConnection, service: string): Promise<{ subject: string; event: DomainEvent }[]> {
@@ -26,7 +26,7 @@ describe('customer domain events (outbox)', () => {
     // the stream still holds exactly the 6 events, once each, in order per customer.
     const first = await startCustomer({ relayFaults: { beforePublish: () => { throw new Error('injected crash before relay'); } } });
     const { scope } = first;
-    const client = await openClient();
+    const client = await writerClient();
     const create = async (n: string) => ridOf(await client.call(`${scope.name}.customers`, 'create', { name: n, email: `${n}@t.test` }));
     const a = await create('a');
     const b = await create('b');
@@ -52,6 +52,6 @@ describe('customer domain events (outbox)', () => {
     expect(actions(a)).toEqual([`audit.${scope.name}.customer.create`, `audit.${scope.name}.customer.update`, `audit.${scope.name}.customer.update`]);
     expect(actions(b)).toEqual([`audit.${scope.name}.customer.create`, `audit.${scope.name}.customer.delete`]);
     const last = events.filter((e) => e.event.resourceId === idOf(a)).at(-1)?.event;
-    expect(last).toMatchObject({ action: 'update', before: { phone: '1' }, after: { phone: '2', version: 3 }, actor: null });
+    expect(last).toMatchObject({ action: 'update', before: { phone: '1' }, after: { phone: '2', version: 3 }, actor: tokenSubject(await accessToken('writer')) });
   });
 });

@@ -1,15 +1,15 @@
 // Bad input: invalid params name the field (schema and database constraints alike), stale
 // versions conflict, and SQL injection through q and sort does nothing.
 import { describe, expect, it } from 'vitest';
-import { openClient, resgateHttp, scopeSql } from '@hub/testkit';
-import { ridOf, startCustomer } from './helpers.ts';
+import { scopeSql } from '@hub/testkit';
+import { ridOf, startCustomer, writerClient, writerHttp } from './helpers.ts';
 
 describe('customer validation', () => {
   it('bad params get system.invalidParams naming the field', async () => {
     // Intent: schema failures and the unique-email constraint (SQLSTATE 23505) both answer
     // invalidParams with the field in data.issues, never driver text.
     const { scope } = await startCustomer();
-    const client = await openClient();
+    const client = await writerClient();
     const customers = `${scope.name}.customers`;
     const rid = ridOf(await client.call(customers, 'create', { name: 'Uno', email: 'uno@t.test' }));
     const cases: [string, string, unknown, string][] = [
@@ -37,9 +37,9 @@ describe('customer validation', () => {
     // change nothing, and a hostile sort is refused.
     const { scope } = await startCustomer();
     for (const n of ['A', 'B']) {
-      await resgateHttp(`/api/${scope.name}/customers/create`, { method: 'POST', json: { name: n, email: `${n}@t.test` } });
+      await writerHttp(`/api/${scope.name}/customers/create`, { method: 'POST', json: { name: n, email: `${n}@t.test` } });
     }
-    const get = (q: string) => resgateHttp<unknown[]>(`/api/${scope.name}/customers?${q}`);
+    const get = (q: string) => writerHttp<unknown[]>(`/api/${scope.name}/customers?${q}`);
     for (const q of ["x' OR '1'='1", "'; DROP TABLE customers; --", 'a) | (b', '!!&&||', "\\'"]) {
       const res = await get(`q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(200);

@@ -1,6 +1,7 @@
 /** `customer.customer.$id` — one customer (a model): `set` changes fields, `delete` removes it. */
+import { connectionToken } from '@hub/auth';
 import { defineResource, ResError } from '@hub/res';
-import { actorOf, customerAccess } from '../access.ts';
+import { actorOf, customerAccess, mayWrite } from '../access.ts';
 import { announce, type Deps } from '../deps.ts';
 import { customerPatch, toModel, toValues } from '../model.ts';
 import { canAffectSearches } from '../search.ts';
@@ -9,6 +10,7 @@ export function customerResource(deps: Deps) {
   return defineResource({
     pattern: 'customer.$id',
     kind: 'model',
+    token: connectionToken,
     access: customerAccess,
     // Read-through cache; a cached not-found answers system.notFound without touching Postgres.
     get: async ({ params }) => {
@@ -17,6 +19,7 @@ export function customerResource(deps: Deps) {
     },
     calls: {
       set: {
+        guard: mayWrite,
         params: customerPatch,
         handler: async ({ params, input, token, change, service }) => {
           const { version, ...patch } = input;
@@ -29,6 +32,7 @@ export function customerResource(deps: Deps) {
         },
       },
       delete: {
+        guard: mayWrite,
         params: null,
         handler: async ({ params, token, delete: deleted, service }) => {
           const gone = await deps.customers.remove(params.id, { actor: actorOf(token) });

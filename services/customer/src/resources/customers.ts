@@ -2,8 +2,9 @@
  * `customer.customers` — a live query collection of customer references (see search.ts for the
  * parameters); `create` adds a customer and answers with its RID.
  */
+import { connectionToken } from '@hub/auth';
 import { defineResource, resourceResponse } from '@hub/res';
-import { actorOf, customerAccess } from '../access.ts';
+import { actorOf, customerAccess, mayWrite } from '../access.ts';
 import { announce, searchResult, type Deps } from '../deps.ts';
 import { customerInput } from '../model.ts';
 import { normalizeSearch, searchQuery } from '../search.ts';
@@ -14,10 +15,12 @@ export function customersResource(deps: Deps) {
     kind: 'collection',
     query: searchQuery,
     normalizeQuery: normalizeSearch,
+    token: connectionToken,
     access: customerAccess,
     get: ({ query, service }) => searchResult(deps, service, query),
     calls: {
       create: {
+        guard: mayWrite,
         params: customerInput,
         handler: async ({ input, token, service }) => {
           const c = await deps.customers.create(input, { actor: actorOf(token) });
