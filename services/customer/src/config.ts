@@ -3,7 +3,8 @@ import { z } from '@hub/res';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const schema = z.object({
+/** Every variable may also come as NAME_FILE (a Docker secret); @hub/res configOrExit reads it. */
+export const configSchema = z.object({
   /** One or more NATS URLs, comma separated. */
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   DATABASE_URL: z.string().min(1).default('postgres://hub@127.0.0.1:5442/postgres'),
@@ -12,9 +13,4 @@ const schema = z.object({
 });
 
 /** Validated configuration. */
-export type Config = z.infer<typeof schema>;
-
-/** Reads and validates the environment; throws with every problem listed. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return schema.parse(env);
-}
+export type Config = z.infer<typeof configSchema>;

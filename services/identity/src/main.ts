@@ -1,9 +1,9 @@
 /** Entry point: configuration in, identity service and back-channel endpoint running until SIGINT/SIGTERM. */
-import { runService } from '@hub/res';
-import { loadConfig } from './config.ts';
+import { configOrExit, runService } from '@hub/res';
+import { configSchema } from './config.ts';
 import { createIdentity } from './service.ts';
 
-const config = loadConfig();
+const config = configOrExit(configSchema);
 const identity = await createIdentity({
   natsUrl: config.NATS_URL,
   databaseUrl: config.DATABASE_URL,

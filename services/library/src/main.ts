@@ -1,7 +1,7 @@
 /** Entry point: configuration in, service running until SIGINT/SIGTERM. */
-import { runService } from '@hub/res';
-import { loadConfig } from './config.ts';
+import { configOrExit, runService } from '@hub/res';
+import { configSchema } from './config.ts';
 import { createLibraryService } from './service.ts';
 
-const config = loadConfig();
+const config = configOrExit(configSchema);
 await runService(createLibraryService({ natsUrl: config.NATS_URL, logLevel: config.LOG_LEVEL }));

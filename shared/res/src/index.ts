@@ -12,6 +12,7 @@ export { z } from 'zod';
 export { createService, Service } from './service.ts';
 export type { ResetPatterns } from './service.ts';
 export { runService, SHUTDOWN_SIGNALS, EXIT_GRACE_MS } from './run.ts';
+export { ConfigError, configOrExit, EXIT_CONFIG, loadEnv } from './config.ts';
 export type { RunOptions } from './run.ts';
 export { AUTO_TIMEOUT_EXTEND_MS, CLOSE_TIMEOUT_MS, MAX_REQUEST_BYTES, RESGATE_REQUEST_TIMEOUT_MS } from './options.ts';
 export type { NatsOption, ServiceOptions } from './options.ts';
