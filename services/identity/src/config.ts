@@ -14,6 +14,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** The realm's issuer, exactly as in tokens (Keycloak pins it with --hostname). */
   KEYCLOAK_ISSUER: z.url().default('http://localhost:8180/realms/servicehub'),
+  /**
+   * Where to fetch the realm's keys when the issuer URL (public, as in tokens) is not reachable
+   * from the service, e.g. `http://keycloak:8080/realms/servicehub/protocol/openid-connect/certs`
+   * in the stack. Default: the issuer's own certs endpoint.
+   */
+  KEYCLOAK_JWKS_URL: z.url().optional(),
   /** Audience every accepted access token must carry. */
   API_AUDIENCE: z.string().min(1).default('hub-api'),
   /** Cookie carrying the access token for browsers (header auth). */

@@ -12,6 +12,7 @@ const identity = await createIdentity({
   issuer: config.KEYCLOAK_ISSUER,
   audience: config.API_AUDIENCE,
   cookieName: config.ACCESS_TOKEN_COOKIE,
+  ...(config.KEYCLOAK_JWKS_URL === undefined ? {} : { verifier: { jwksUrl: config.KEYCLOAK_JWKS_URL } }),
   backchannel: { host: config.BACKCHANNEL_HOST, port: config.BACKCHANNEL_PORT },
 });
 // runService closes the service (and its store) first; identity.close() then ends the rest.
