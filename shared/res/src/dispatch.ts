@@ -12,6 +12,7 @@ import { compose, type Middleware, type RequestInfo } from './middleware.ts';
 import type { Outcome } from './reply.ts';
 import { Responder } from './responder.ts';
 import type { Route } from './router.ts';
+import { qualify } from './pattern.ts';
 
 /** Pattern label for requests that matched no resource. */
 export const UNKNOWN_PATTERN = '<unknown>';
@@ -70,7 +71,7 @@ async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subj
   const env = envelopeOf(core, msg, subject);
   const ok = env instanceof ResError ? undefined : env;
   responder.isHttp = ok?.isHttp ?? false;
-  const pattern = route === null ? UNKNOWN_PATTERN : `${core.name}.${route.def.pattern}`;
+  const pattern = route === null ? UNKNOWN_PATTERN : qualify(core.name, route.def.pattern);
   const req: RequestInfo = {
     type: subject?.type ?? 'unknown', subject: msg.subject, rname: subject?.rname ?? '', query: ok?.query, pattern,
     method: subject?.method, cid: ok?.cid, isHttp: responder.isHttp, receivedAt, startedAt: performance.now(),

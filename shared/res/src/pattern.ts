@@ -72,7 +72,9 @@ export function splitRid(rid: string): { rname: string; query: string | undefine
  * @example parsePattern('book.$id').paramNames // ['id']
  */
 export function parsePattern(source: string): ParsedPattern {
-  if (source === '') throw new ResUsageError('pattern must not be empty');
+  // The empty pattern is the service's root resource, the RID `<name>` itself (e.g. the
+  // `auth.identity.login` method Resgate clients call on the `identity` RID).
+  if (source === '') return { source, tokens: [], paramNames: [] };
   const parts = source.split('.');
   const tokens: PatternToken[] = [];
   const paramNames: string[] = [];
@@ -95,6 +97,14 @@ export function parsePattern(source: string): ParsedPattern {
     }
   });
   return { source, tokens, paramNames };
+}
+
+/**
+ * The full resource name of a name relative to the service (`''` is the service root).
+ * @example qualify('library', 'book.1') // 'library.book.1'; qualify('identity', '') // 'identity'
+ */
+export function qualify(service: string, relative: string): string {
+  return relative === '' ? service : `${service}.${relative}`;
 }
 
 /**

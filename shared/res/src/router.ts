@@ -4,7 +4,7 @@
  */
 import { ResUsageError } from './errors.ts';
 import type { RequestType } from './envelope.ts';
-import { compareSpecificity, expandTemplate, isValidPart, matchPattern, toWildcard } from './pattern.ts';
+import { compareSpecificity, expandTemplate, isValidPart, matchPattern, qualify, toWildcard } from './pattern.ts';
 import type { Resource } from './resource.ts';
 
 /** A routed resource. `key` is the queue key, null for `parallel` resources. */
@@ -52,8 +52,10 @@ export class Router {
 
   /** The most specific definition serving `type` for `rname`, or null (→ system.notFound). */
   route(type: RequestType, rname: string): Route | null {
-    if (!rname.startsWith(this.#prefix)) return null;
-    const tokens = rname.slice(this.#prefix.length).split('.');
+    let tokens: string[];
+    if (rname === this.name) tokens = [];
+    else if (rname.startsWith(this.#prefix)) tokens = rname.slice(this.#prefix.length).split('.');
+    else return null;
     const role = roleOf(type);
     let best: { def: Resource; params: Record<string, string> } | null = null;
     for (const def of this.defs) {
@@ -72,7 +74,7 @@ export class Router {
     const { group, parallel } = def.spec;
     if (parallel === true) return null;
     if (group === undefined) return rname;
-    return this.#prefix + (typeof group === 'function' ? group(params) : expandTemplate(group, params));
+    return qualify(this.name, typeof group === 'function' ? group(params) : expandTemplate(group, params));
   }
 
   /** Request subjects to subscribe: only the owned namespace. */
@@ -80,6 +82,11 @@ export class Router {
     const out: string[] = [];
     if (this.defs.some((d) => d.ownsResource)) out.push(`get.${this.name}.>`, `call.${this.name}.>`, `auth.${this.name}.>`);
     if (this.defs.some((d) => d.spec.access !== undefined)) out.push(`access.${this.name}.>`);
+    // The root resource's get and access subjects have no token after the name; its calls and
+    // auth methods (`call.<name>.<method>`) are covered by the `>` subjects above.
+    const root = this.defs.filter((d) => d.parsed.tokens.length === 0);
+    if (root.some((d) => d.spec.get !== undefined)) out.push(`get.${this.name}`);
+    if (root.some((d) => d.spec.access !== undefined)) out.push(`access.${this.name}`);
     return out;
   }
 
@@ -88,7 +95,7 @@ export class Router {
    * (patterns covered by a broader one are left out).
    */
   resetPatterns(): { resources: string[]; access: string[] } {
-    const full = (d: Resource): string => `${this.name}.${toWildcard(d.parsed)}`;
+    const full = (d: Resource): string => qualify(this.name, toWildcard(d.parsed));
     return {
       resources: minimalPatterns(this.defs.filter((d) => d.spec.get !== undefined).map(full)),
       access: minimalPatterns(this.defs.filter((d) => d.spec.access !== undefined).map(full)),

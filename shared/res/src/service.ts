@@ -12,7 +12,7 @@ import { ResUsageError } from './errors.ts';
 import { createHandle } from './handle.ts';
 import { loggingMiddleware, metricsMiddleware, type Middleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
-import { expandPattern, splitRid, type PathParams } from './pattern.ts';
+import { expandPattern, qualify, splitRid, type PathParams } from './pattern.ts';
 import { KeyedQueue } from './queue.ts';
 import type { Resource } from './resource.ts';
 import { Router } from './router.ts';
@@ -153,7 +153,7 @@ export class Service {
    * @example service.rid(book, { id: '7' }) // 'library.book.7'
    */
   rid<P extends string>(resource: Resource<P>, params: PathParams<P>, query?: string): string {
-    const rname = `${this.name}.${expandPattern(resource.parsed, params)}`;
+    const rname = qualify(this.name, expandPattern(resource.parsed, params));
     return query === undefined || query === '' ? rname : `${rname}?${query}`;
   }
 

@@ -15,10 +15,20 @@ describe('parsePattern', () => {
   });
 
   it.each([
-    ['', 'empty'], ['book..x', 'empty token'], ['>.book', '> not last'], ['book.$', 'empty param'], ['a.$id.$id', 'param twice'],
+    ['book..x', 'empty token'], ['.', 'empty tokens'], ['>.book', '> not last'], ['book.$', 'empty param'], ['a.$id.$id', 'param twice'],
     ['bo*k', '* inside a token'], ['a b', 'space'], ['book?x', 'query mark'], ['a.$1x', 'param not an identifier'],
   ])('refuses %j (%s)', (pattern) => {
     expect(() => parsePattern(pattern)).toThrow(/pattern/);
+  });
+});
+
+describe('the root pattern', () => {
+  it("'' is the service root: no tokens, matches only an empty name", () => {
+    const root = parsePattern('');
+    expect(root.tokens).toEqual([]);
+    expect(matchPattern(root, [])).toEqual({});
+    expect(matchPattern(root, ['x'])).toBeNull();
+    expect(matchPattern(parsePattern('>'), [])).toBeNull();
   });
 });
 

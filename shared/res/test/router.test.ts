@@ -64,4 +64,15 @@ describe('Router', () => {
     expect(() => new Router('library', [book, other])).toThrow(/overlap/);
     expect(() => new Router('lib.rary', [book])).toThrow(/service name/);
   });
+
+  it('routes the service root (pattern \'\') for its own RID only, and subscribes to its get and access', () => {
+    const root = defineResource({ pattern: '', get: () => model({}), access: () => true, calls: { ping: { params: null, handler: () => null } } });
+    const r = new Router('svc', [root, book]);
+    expect(r.route('call', 'svc')?.def).toBe(root);
+    expect(r.route('get', 'svc')?.def).toBe(root);
+    expect(r.route('get', 'svcx')).toBeNull();
+    expect(r.route('get', 'svc.book.1')?.def).toBe(book);
+    expect(r.subjects()).toEqual(['get.svc.>', 'call.svc.>', 'auth.svc.>', 'access.svc.>', 'get.svc', 'access.svc']);
+    expect(r.resetPatterns()).toEqual({ resources: ['svc', 'svc.book.*'], access: ['svc'] });
+  });
 });

@@ -180,4 +180,20 @@ describe('routing', () => {
     expect((await resgateHttp(path, { method: 'POST', json: { key: 'open', n: 1 } })).body).toEqual({ published: true });
     expect(ran).toBe(1);
   });
+
+  it('serves the service root RID: auth and call methods on `<name>`, its get over HTTP', async () => {
+    // Resgate sends `auth.<name>.login` for client.authenticate('<name>', 'login'): pattern ''.
+    const root = defineResource({
+      pattern: '', access: () => true, get: () => model({ root: true }),
+      calls: { ping: { params: null, handler: () => ({ pong: true }) } },
+      auth: { login: { params: z.object({ user: z.string() }), handler: ({ input, setToken }) => { setToken({ user: input.user }); return { hello: input.user }; } } },
+    });
+    const whoami = defineResource({ pattern: 'whoami', access: () => true, get: () => model({}), calls: { who: { params: null, handler: ({ token }) => token } } });
+    const service = await startService([root, whoami]);
+    const client = await openClient();
+    expect(await client.authenticate(service.name, 'login', { user: 'ada' })).toEqual({ hello: 'ada' });
+    expect(await client.call(`${service.name}.whoami`, 'who')).toEqual({ user: 'ada' });
+    expect((await resgateHttp(`/api/${service.name}/ping`, { method: 'POST' })).body).toEqual({ pong: true });
+    expect((await resgateHttp(`/api/${service.name}`)).body).toEqual({ root: true });
+  });
 });
