@@ -3,7 +3,7 @@
  * (`application/x-www-form-urlencoded`, `logout_token=…`) to the client's
  * `backchannel.logout.url` whenever a session ends (user logout, admin logout, session expiry
  * through the admin console). We verify it against the realm's keys, remember the session as
- * revoked and send `system.tokenReset` for its id: every gateway re-runs `identity.auth.refresh`
+ * revoked and send `system.tokenReset` for its id: every gateway re-runs `identity.refresh`
  * for the connections holding that session's token, which clears it, and Resgate re-checks access
  * on their open subscriptions.
  */

@@ -1,5 +1,5 @@
 /**
- * The identity service: the `identity.auth` methods Resgate calls, `identity.user.<sub>`
+ * The identity service: the `identity` auth methods Resgate calls, `identity.user.<sub>`
  * profiles (in its own Postgres schema), and the back-channel logout endpoint Keycloak calls.
  */
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,8 @@ import { authResource } from './resources/auth.ts';
 import { userResource } from './resources/user.ts';
 import { Sessions } from './sessions.ts';
 
-/** The method Resgate's headerAuth/wsHeaderAuth name: `<name>.auth.header`. */
-export const HEADER_AUTH_METHOD = 'auth.header';
+/** The method Resgate's headerAuth/wsHeaderAuth name: `<name>.header`. */
+export const HEADER_AUTH_METHOD = 'header';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -42,7 +42,7 @@ export type IdentityService = OwningService<{ store: Store }>;
 export interface Identity {
   readonly service: IdentityService;
   readonly backchannel: Backchannel;
-  /** `system.tokenReset` subject: `auth.<name>.auth.refresh`. */
+  /** `system.tokenReset` subject: `auth.<name>.refresh`. */
   readonly refreshSubject: string;
   /** Closes the back-channel endpoint, then the service and its store. */
   close(): Promise<void>;
@@ -67,7 +67,7 @@ export async function createIdentity(o: IdentityOptions): Promise<Identity> {
   };
   const user = userResource(deps);
   const service: IdentityService = new OwningService({ name, resources: [authResource(deps), user], nats: { servers: o.natsUrl.split(',') }, logger }, { store });
-  const refreshSubject = `auth.${name}.auth.refresh`;
+  const refreshSubject = `auth.${name}.refresh`;
   let backchannel: Backchannel;
   try {
     backchannel = await startBackchannel({

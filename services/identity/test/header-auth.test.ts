@@ -45,7 +45,7 @@ async function status(url: string, init: RequestInit = {}): Promise<number> {
 describe('header auth through a private Resgate', () => {
   it('HTTP GET: no token 401, invalid bearer 401, a user without the role 403, a reader 200', async () => {
     const identity = await startIdentity();
-    const gw = await privateGateway(`${identity.name}.auth.header`);
+    const gw = await privateGateway(`${identity.name}.header`);
     const name = await guarded();
     const url = `${gw.http}/api/${name}/doc/1`;
     const bearer = (t: string): RequestInit => ({ headers: { authorization: `Bearer ${t}` } });
@@ -59,7 +59,7 @@ describe('header auth through a private Resgate', () => {
 
   it('HTTP POST: a writer’s call succeeds (204), a reader’s or nobody’s is refused with 403, an anonymous one with 401', async () => {
     const identity = await startIdentity();
-    const gw = await privateGateway(`${identity.name}.auth.header`);
+    const gw = await privateGateway(`${identity.name}.header`);
     const name = await guarded();
     const url = `${gw.http}/api/${name}/doc/1/touch`;
     const post = (t?: string): RequestInit => ({ method: 'POST', headers: t === undefined ? {} : { authorization: `Bearer ${t}` } });
@@ -72,7 +72,7 @@ describe('header auth through a private Resgate', () => {
 
   it('the access-token cookie authenticates a browser request; a stale cookie leaves it anonymous', async () => {
     const identity = await startIdentity();
-    const gw = await privateGateway(`${identity.name}.auth.header`);
+    const gw = await privateGateway(`${identity.name}.header`);
     const name = await guarded();
     const url = `${gw.http}/api/${name}/doc/1`;
     const reader = (await userToken('reader')).access_token;
@@ -83,7 +83,7 @@ describe('header auth through a private Resgate', () => {
 
   it('WebSocket: wsHeaderAuth authenticates the connection from its Authorization header; a bad one is refused', async () => {
     const identity = await startIdentity();
-    const gw = await privateGateway(`${identity.name}.auth.header`);
+    const gw = await privateGateway(`${identity.name}.header`);
     const name = await guarded();
     const reader = (await userToken('reader')).access_token;
 

@@ -22,9 +22,9 @@ export async function startIdentity(o: StartIdentityOptions = {}): Promise<Ident
   return { ...identity, name: scope.name, scope };
 }
 
-/** `auth.<name>.auth.login` from a WebSocket client. */
+/** `auth.<name>.login` from a WebSocket client. */
 export function login(client: ResClient, name: string, token: string): Promise<unknown> {
-  return client.authenticate(`${name}.auth`, 'login', { token });
+  return client.authenticate(name, 'login', { token });
 }
 
 /** The error code a rejected resclient promise carries. */

@@ -44,7 +44,7 @@ describe('identity login and profiles', () => {
     await login(client, name, token);
     const profile = (await client.get(`${name}.user.${subOf(token)}`)) as ResModel;
     const dropped = nextEvent(profile, 'unsubscribe');
-    await client.authenticate(`${name}.auth`, 'logout');
+    await client.authenticate(name, 'logout');
     await dropped;
     expect(await errorCode(client.get(`${name}.user.${subOf(token)}`))).toBe('system.accessDenied');
   });

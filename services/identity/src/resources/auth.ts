@@ -1,5 +1,5 @@
 /**
- * `identity.auth` — the connection token's only writer.
+ * The `identity` RID's auth methods — the connection token's only writer.
  *
  * - `header`: Resgate's `headerAuth`/`wsHeaderAuth` method. Reads `Authorization: Bearer …`
  *   (an invalid one answers 401 over HTTP and refuses the WebSocket upgrade) or else the
@@ -100,7 +100,8 @@ export function authResource(deps: IdentityDeps) {
   };
 
   return defineResource({
-    pattern: 'auth',
+    // The service root: Resgate clients call client.authenticate('identity', 'login').
+    pattern: '',
     // Nothing to order between connections; verification may wait on a JWKS fetch.
     parallel: true,
     auth: {
