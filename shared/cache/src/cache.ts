@@ -128,12 +128,35 @@ export function createCache(o: CacheOptions): Cache {
     return value;
   };
 
+  // Invalidations are coalesced: every key invalidated in one turn of the event loop (e.g. all
+  // writes whose commits arrived together) goes out in one DEL, and each caller resumes once the
+  // DEL holding its key has been answered: one round trip per turn instead of one per write.
+  let pendingDel: { keys: Set<string>; done: Promise<void> } | undefined;
+  const del = (key: string): Promise<void> => {
+    if (pendingDel === undefined) {
+      const keys = new Set<string>();
+      const done = new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          pendingDel = undefined;
+          if (redis.status !== 'ready') { reject(new Error(`redis ${redis.status}`)); return; }
+          redis.del(...keys).then(() => { resolve(); }, reject);
+        });
+      });
+      pendingDel = { keys, done };
+    }
+    pendingDel.keys.add(key);
+    return pendingDel.done;
+  };
+
   const read = async <T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
     if (!usable()) stats.fallbacks++;
     else {
       const local = near?.get(full(key)); // near keys are Redis keys: invalidations name those
       if (local) { stats.hits++; stats.nearHits++; return local.value as T | undefined; }
       try {
+        // A GET sent before a pending DEL of its key could read (and near-cache) the old value;
+        // from the loop's end the GET is sent in the same tick, ahead of any later DEL.
+        while (pendingDel?.keys.has(full(key))) await pendingDel.done;
         const epoch = near?.epoch() ?? 0;
         const hit = await redis.get(full(key));
         if (hit !== null) {
@@ -165,8 +188,7 @@ export function createCache(o: CacheOptions): Cache {
     if (flight) { flight.stale = true; inflight.delete(key); }
     near?.drop(full(key)); // our own write: no need to wait for Redis to tell us
     try {
-      if (redis.status !== 'ready') throw new Error(`redis ${redis.status}`);
-      await redis.del(full(key));
+      await del(full(key));
     } catch (err) {
       suspect = true; // the old value may still be in Redis: bypass until flushed
       startFlush();
