@@ -15,6 +15,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
+/** The connection token Resgate would pass for a user with `customer:write` (writes are guarded). */
+const WRITER = { sub: 'bench-writer', username: 'bench-writer', roles: ['customer:write'], exp: Math.floor(Date.now() / 1000) + 3600, sid: null };
+
 const line = (label: string, r: LoadResult): string =>
   `  ${label.padEnd(8)} rps=${r.rps.toFixed(0).padStart(7)} p50_ms=${r.p50Ms.toFixed(2)} p99_ms=${r.p99Ms.toFixed(2)} errors=${String(r.errors)}`;
 
@@ -52,7 +55,7 @@ export async function run(): Promise<void> {
     // Every call changes the phone (a no-op set would skip the transaction's write).
     const service = () => driveLoad({
       nc, concurrency: CONCURRENCY, durationMs: ROUND_MS,
-      request: () => { const i = seq.n++; return { subject: `call.customer.customer.${String((i % CUSTOMERS) + 1)}.set`, payload: JSON.stringify({ params: { phone: `s${String(i)}` } }) }; },
+      request: () => { const i = seq.n++; return { subject: `call.customer.customer.${String((i % CUSTOMERS) + 1)}.set`, payload: JSON.stringify({ params: { phone: `s${String(i)}` }, token: WRITER }) }; },
       check: (r) => r === '{"result":null}',
     });
     const baseline = () => updateLoop(pool, ROUND_MS, seq);

@@ -90,7 +90,7 @@ export function createDb(o: DbOptions): Db {
 
 const names = new Map<string, string>();
 /** A stable statement name per SQL text (a short hash; Postgres names are limited to 63 bytes). */
-function statementName(sql: string): string {
+export function statementName(sql: string): string {
   let name = names.get(sql);
   if (name === undefined) {
     name = `hub_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;

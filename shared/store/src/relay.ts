@@ -4,10 +4,12 @@
  * with the same `Nats-Msg-Id`, which JetStream drops inside its duplicate window. Rows are taken
  * with FOR UPDATE, so relays of several instances serialise instead of reordering.
  */
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import type pg from 'pg';
 import type { Db } from './db.ts';
+import { startPublisher, type Publisher } from './publish.ts';
 
 /** Stream holding every service's domain events (`audit.>`). */
 export const AUDIT_STREAM = 'AUDIT';
@@ -61,20 +63,39 @@ async function ensureStream(nc: NatsConnection, name: string): Promise<void> {
   }
 }
 
-async function relayBatch(db: Db, js: JetStreamClient, faults: RelayFaults | undefined): Promise<number> {
-  return db.tx(async (c) => {
-    const { rows } = await c.query<OutboxRow>(
-      'SELECT seq::text, event_id::text, subject, payload::text FROM hub_outbox ORDER BY seq LIMIT $1 FOR UPDATE', [RELAY_BATCH],
-    );
-    // Pipelined: each publish is written to the connection synchronously, in outbox order, so
-    // JetStream stores them in that order; we then await all acks. If any fails, the whole
-    // batch is retried (stored ones are dropped as duplicates by their Nats-Msg-Id).
+/**
+ * Takes the oldest rows: deletes them and returns them, in a transaction left open while they
+ * are published (so the delete only commits once JetStream has them). One round trip: a simple
+ * query may hold several statements, and `BEGIN` in it opens the transaction for later ones.
+ * The rows are locked in outbox order (FOR UPDATE), so relays of several instances serialise.
+ */
+const TAKE = `BEGIN; DELETE FROM hub_outbox WHERE seq IN (SELECT seq FROM hub_outbox ORDER BY seq LIMIT ${String(RELAY_BATCH)} FOR UPDATE) ` +
+  'RETURNING seq::text, event_id::text, subject, payload::text';
+
+/** Outbox order: `seq` is a bigint, here as decimal text. */
+const bySeq = (a: OutboxRow, b: OutboxRow): number => a.seq.length - b.seq.length || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0);
+
+async function relayBatch(db: Db, publisher: Publisher, faults: RelayFaults | undefined): Promise<number> {
+  const client = await db.pool.connect();
+  let broken = false;
+  try {
+    const results = (await client.query(TAKE)) as unknown as [unknown, pg.QueryResult<OutboxRow>];
+    const rows = results[1].rows.sort(bySeq); // RETURNING has no order
+    // Pipelined, in outbox order (so JetStream stores them in that order), then all acks awaited.
+    // If any fails, the whole batch is retried (stored ones are dropped as duplicates by their
+    // Nats-Msg-Id).
     if (faults?.beforePublish) for (const row of rows) faults.beforePublish(row);
-    await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.event_id })));
+    await publisher.publishAll(rows.map((row) => ({ subject: row.subject, payload: row.payload, msgId: row.event_id })));
     if (rows.length > 0) faults?.afterPublish?.(rows);
-    if (rows.length > 0) await c.query('DELETE FROM hub_outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+    await client.query('COMMIT');
     return rows.length;
-  });
+  } catch (err) {
+    // Not published (or not all acked): the rows stay for the next run.
+    await client.query('ROLLBACK').catch(() => { broken = true; });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /**
@@ -84,7 +105,7 @@ async function relayBatch(db: Db, js: JetStreamClient, faults: RelayFaults | und
 export async function startRelay(db: Db, o: RelayOptions): Promise<Relay> {
   const nc = await connect({ servers: o.natsUrl.split(','), name: `outbox-relay-${db.schema}`, maxReconnectAttempts: -1 });
   await ensureStream(nc, o.stream ?? AUDIT_STREAM);
-  const js = jetstream(nc);
+  const publisher = startPublisher(nc);
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
@@ -92,7 +113,7 @@ export async function startRelay(db: Db, o: RelayOptions): Promise<Relay> {
     do {
       again = false;
       try {
-        while (!closed && (await relayBatch(db, js, o.faults)) === RELAY_BATCH) { /* more pending */ }
+        while (!closed && (await relayBatch(db, publisher, o.faults)) === RELAY_BATCH) { /* more pending */ }
       } catch (err) {
         o.log?.warn({ err }, 'outbox relay failed; will retry');
         return;
@@ -115,6 +136,7 @@ export async function startRelay(db: Db, o: RelayOptions): Promise<Relay> {
       clearInterval(timer);
       clearTimeout(poked);
       if (running) await running;
+      publisher.close();
       await nc.drain();
     },
   };

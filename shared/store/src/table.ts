@@ -3,14 +3,16 @@
  * one statement (so one transaction) that also writes its domain event to the outbox; the events'
  * before/after are the table rows as JSON. Concurrent writers never lose an update: `update`
  * locks the row (FOR UPDATE) and bumps `version`; a caller that passes `expectedVersion` gets a
- * conflict error instead of overwriting a newer version.
+ * conflict error instead of overwriting a newer version. Updates started together are combined
+ * into one statement (group commit, see update.ts) without changing what each one does.
  *
  * Tables have `id bigint` (identity), `version int`, `created_at`, `updated_at` plus the writable
  * columns named in the spec. Identifiers come from code, never from clients; values are bound.
  */
 import { ResError } from '@hub/res';
 import type { Store } from './store.ts';
-import { outboxCte, type AuditAction, type Bind } from './outbox.ts';
+import { outboxCte, rowJson, statement, type AuditAction, type Bind, type SqlColumn } from './outbox.ts';
+import { createUpdater } from './update.ts';
 
 /** Minimal cache contract (implemented by @hub/cache): read-through and invalidate. */
 export interface ReadCache {
@@ -30,7 +32,10 @@ export interface TableSpec<T extends Entity, W extends object> {
   readonly columns: { readonly [K in keyof W]-?: string };
   /** A database row → the entity (JSON-safe: it is cached and sent as the event payload). */
   readonly fromRow: (row: Record<string, unknown>) => T;
-  /** Columns left out of domain events (derived data such as search vectors). */
+  /**
+   * Columns left out of domain events (derived data such as search vectors). The rows `fromRow`
+   * gets back from create/update/remove are the event's, so they lack these columns too.
+   */
   readonly auditOmit?: readonly string[];
 }
 
@@ -59,28 +64,41 @@ const ID = /^[1-9][0-9]{0,17}$/;
 export function diff<T extends object>(before: T, after: T): Partial<T> {
   const out: Partial<T> = {};
   for (const k of Object.keys(after) as (keyof T)[]) {
-    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = after[k];
+    const [b, a] = [before[k], after[k]];
+    if (b !== a && (typeof a !== 'object' || a === null || JSON.stringify(b) !== JSON.stringify(a))) out[k] = a;
   }
   return out;
 }
 
-/** A statement under construction: SQL text plus bound values. */
-function statement(): { values: unknown[]; bind: (v: unknown) => string } {
-  const values: unknown[] = [];
-  return { values, bind: (v) => { values.push(v); return `$${String(values.length)}`; } };
-}
+/** The columns a table's events carry, quoted, in table order (the omitted ones left out). */
+const AUDIT_COLUMNS_SQL = 'SELECT quote_literal(attname) AS literal, quote_ident(attname) AS ident FROM pg_attribute ' +
+  'WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND NOT (attname = ANY($2::text[])) ORDER BY attnum';
+
+/** What the mutations select: the stored event (before/after are its rows), or the untouched row. */
+interface Written { readonly event: { readonly before: Row | null; readonly after: Row | null } | null }
 
 export function defineTable<T extends Entity, W extends object>(store: Store, spec: TableSpec<T, W>, cache?: ReadCache): Table<T, W> {
   const { db } = store;
   const t = spec.table;
-  const omit = spec.auditOmit ?? [];
   const key = (id: string) => `${spec.resource}:${id}`;
   const load = async (id: string): Promise<T | undefined> => {
     const { rows } = await db.prepared<Row>(`SELECT * FROM ${t} WHERE id = $1`, [id]);
     return rows[0] === undefined ? undefined : spec.fromRow(rows[0]);
   };
-  const audit = (action: AuditAction, before: string | null, after: string | null, from: string, id: string, meta: WriteMeta | undefined, bind: Bind) =>
-    outboxCte({ service: store.service, resource: spec.resource, action, before, after, from, id, actor: meta?.actor ?? null, omit }, bind);
+  // Events list the columns rather than serialising whole rows and deleting the omitted keys:
+  // cheaper for Postgres, which pays for every write. Read from the catalog on first use (the
+  // migrations ran before the service started); a failed read is retried on the next write.
+  let auditColumns: Promise<readonly SqlColumn[]> | undefined;
+  const columns = (): Promise<readonly SqlColumn[]> => {
+    auditColumns ??= db.query<SqlColumn>(AUDIT_COLUMNS_SQL, [t, spec.auditOmit ?? []]).then(
+      ({ rows }) => rows,
+      (err: unknown) => { auditColumns = undefined; throw err; },
+    );
+    return auditColumns;
+  };
+  const audit = (action: AuditAction, json: { before?: string; after?: string }, from: string, id: string, meta: WriteMeta | undefined, bind: Bind) =>
+    outboxCte({ service: store.service, resource: spec.resource, action, before: json.before ?? null, after: json.after ?? null, from, id, event: { actor: meta?.actor ?? null } }, bind);
+  const update = createUpdater({ db, service: store.service, resource: spec.resource, table: t, columns });
   // After commit: invalidate first (a client that saw the event must not read the old value),
   // then wake the relay. The caller sends RES events after this returns.
   const committed = async (id: string): Promise<void> => {
@@ -91,46 +109,36 @@ export function defineTable<T extends Entity, W extends object>(store: Store, sp
     const values = patch as Record<string, unknown>;
     return Object.entries(spec.columns as Record<string, string>).filter(([f]) => values[f] !== undefined).map(([f, col]) => [col, values[f]]);
   };
-  const entity = (json: unknown): T | null => (json === null || json === undefined ? null : spec.fromRow(json as Row));
+  const entity = (json: Row | null | undefined): T | null => (json === null || json === undefined ? null : spec.fromRow(json));
 
   // Each mutation is ONE statement — the change and its outbox row in data-modifying CTEs — so it
-  // is atomic (one implicit transaction) and costs one round trip.
+  // is atomic (one implicit transaction) and costs one round trip (or a share of one: update).
+  // Its result is the event's payload: entities come back without the omitted (derived) columns.
   return {
     get: (id) => {
       if (!ID.test(id)) return Promise.resolve(undefined);
       return cache ? cache.read(key(id), () => load(id)) : load(id);
     },
     create: async (input, meta) => {
+      const json = rowJson('new', await columns());
       const cols = writable(input);
       const s = statement();
       const values = cols.map(([, v]) => s.bind(v)).join(', ');
       const sql = `WITH new AS (INSERT INTO ${t} (${cols.map(([col]) => col).join(', ')}) VALUES (${values}) RETURNING *), ` +
-        `ob AS (${audit('create', null, 'new', 'new', 'new.id', meta, s.bind)}) SELECT to_jsonb(new) AS after FROM new`;
-      const { rows } = await db.prepared<{ after: unknown }>(sql, s.values);
-      const created = entity(rows[0]?.after);
+        `ob AS (${audit('create', { after: json }, 'new', 'new.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
+      const { rows } = await db.prepared<Written>(sql, s.values);
+      const created = entity(rows[0]?.event?.after);
       if (created === null) throw new Error(`INSERT INTO ${t} returned no row`);
       await committed(created.id); // drops a cached not-found
       return created;
     },
     update: async (id, patch, meta) => {
       if (!ID.test(id)) return undefined;
-      const cols = writable(patch);
-      const s = statement();
-      const idP = s.bind(id);
-      const sets = cols.map(([col, v]) => [col, s.bind(v)] as const);
-      const versionP = s.bind(meta?.expectedVersion ?? null);
-      // `old` locks the row (FOR UPDATE), so the before state is the one this update replaces,
-      // and concurrent writers queue behind each other: no update is lost.
-      const sql = `WITH old AS (SELECT * FROM ${t} WHERE id = ${idP} FOR UPDATE), ` +
-        `new AS (UPDATE ${t} SET ${sets.map(([col, p]) => `${col} = ${p}, `).join('')}version = ${t}.version + 1, updated_at = now() ` +
-        `FROM old WHERE ${t}.id = old.id AND (${versionP}::int IS NULL OR old.version = ${versionP}::int) ` +
-        `AND (${sets.length === 0 ? 'false' : sets.map(([col, p]) => `${t}.${col} IS DISTINCT FROM ${p}`).join(' OR ')}) RETURNING ${t}.*), ` +
-        `ob AS (${audit('update', 'old', 'new', 'old, new', 'new.id', meta, s.bind)}) ` +
-        `SELECT to_jsonb(old) AS before, (SELECT to_jsonb(new) FROM new) AS after FROM old`;
-      const { rows } = await db.prepared<{ before: unknown; after: unknown }>(sql, s.values);
-      const before = entity(rows[0]?.before);
-      if (before === null) return undefined;
-      const after = entity(rows[0]?.after);
+      const row = await update({ id, sets: writable(patch), expectedVersion: meta?.expectedVersion, actor: meta?.actor ?? null });
+      if (row === undefined) return undefined;
+      const before = entity(row.event ? row.event.before : row.before);
+      const after = entity(row.event?.after);
+      if (before === null) throw new Error(`UPDATE ${t} returned no before state`);
       if (after === null) {
         if (meta?.expectedVersion !== undefined && meta.expectedVersion !== before.version) {
           throw new ResError(`${store.service}.versionConflict`, `Version ${String(meta.expectedVersion)} is not the current version (${String(before.version)})`, { version: before.version });
@@ -142,11 +150,12 @@ export function defineTable<T extends Entity, W extends object>(store: Store, sp
     },
     remove: async (id, meta) => {
       if (!ID.test(id)) return undefined;
+      const json = rowJson('old', await columns());
       const s = statement();
       const sql = `WITH old AS (DELETE FROM ${t} WHERE id = ${s.bind(id)} RETURNING *), ` +
-        `ob AS (${audit('delete', 'old', null, 'old', 'old.id', meta, s.bind)}) SELECT to_jsonb(old) AS before FROM old`;
-      const { rows } = await db.prepared<{ before: unknown }>(sql, s.values);
-      const before = entity(rows[0]?.before);
+        `ob AS (${audit('delete', { before: json }, 'old', 'old.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
+      const { rows } = await db.prepared<Written>(sql, s.values);
+      const before = entity(rows[0]?.event?.before);
       if (before === null) return undefined;
       await committed(id);
       return before;
