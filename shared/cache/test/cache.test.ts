@@ -68,4 +68,19 @@ describe('@hub/cache', () => {
     await b.invalidate('k');
     await waitFor(async () => (await a.read('k', load))?.v === 2, 'instance A to see the new value');
   });
+
+  it('a read issued while an invalidation of its key is pending does not see the old value', async () => {
+    // Intent: invalidations are coalesced into one DEL per turn; a read of the same key in that
+    // turn must wait for the DEL, or its GET (sent first) would return the old value.
+    const c = cache(uniqueName('c'));
+    await waitFor(() => c.healthy, 'redis');
+    let stored = { v: 1 };
+    const load = () => Promise.resolve(stored);
+    expect(await c.read('k', load)).toEqual({ v: 1 }); // now cached in Redis
+    stored = { v: 2 };
+    const invalidated = c.invalidate('k');
+    const read = c.read('k', load); // same turn: the DEL has not been sent yet
+    expect(await read).toEqual({ v: 2 });
+    await invalidated;
+  });
 });
