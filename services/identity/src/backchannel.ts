@@ -21,7 +21,7 @@ export interface BackchannelOptions {
   readonly port: number;
   readonly verifier: TokenVerifier;
   /** Called with a verified session id that has ended. */
-  readonly onLogout: (sid: string) => void;
+  readonly onLogout: (sid: string) => Promise<void>;
   readonly log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -55,7 +55,8 @@ export async function startBackchannel(o: BackchannelOptions): Promise<Backchann
     try {
       const { sid } = await o.verifier.verifyLogoutToken(jwt);
       // Without a sid there is no token id to reset (Keycloak always sends one for sessions).
-      if (sid !== undefined) o.onLogout(sid);
+      // A failure here (Postgres down) answers 500: Keycloak reports the logout as failed.
+      if (sid !== undefined) await o.onLogout(sid);
       o.log?.info({ sid }, 'back-channel logout');
       return 200;
     } catch (err) {

@@ -2,11 +2,14 @@
 import type { TokenVerifier } from '@hub/auth';
 import type { Service } from '@hub/res';
 import type { ProfileStore } from './profiles.ts';
+import type { Revocations } from './revocations.ts';
 import type { Sessions } from './sessions.ts';
 
 export interface IdentityDeps {
   readonly verifier: TokenVerifier;
   readonly sessions: Sessions;
+  /** Logged-out sessions, shared by every instance. */
+  readonly revocations: Revocations;
   readonly profiles: ProfileStore;
   /** Cookie name carrying the access token (browsers). */
   readonly cookieName: string;

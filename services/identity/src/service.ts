@@ -5,12 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { API_AUDIENCE, createTokenVerifier, type VerifierOptions } from '@hub/auth';
+import type { ServiceOptions } from '@hub/res';
 import { openStore, OwningService, type Store } from '@hub/store';
 import { startBackchannel, type Backchannel } from './backchannel.ts';
 import type { IdentityDeps } from './deps.ts';
 import { ProfileStore } from './profiles.ts';
 import { authResource } from './resources/auth.ts';
 import { userResource } from './resources/user.ts';
+import { Revocations } from './revocations.ts';
 import { Sessions } from './sessions.ts';
 
 /** The method Resgate's headerAuth/wsHeaderAuth name: `<name>.header`. */
@@ -36,8 +38,23 @@ export interface IdentityOptions {
   readonly verifier?: Partial<Omit<VerifierOptions, 'issuer' | 'audience'>>;
 }
 
-/** The RES service; closing it also closes its store. */
-export type IdentityService = OwningService<{ store: Store }>;
+/** The RES service; starting it also follows the shared revocations, closing it closes its store. */
+export class IdentityService extends OwningService<{ store: Store }> {
+  constructor(options: ServiceOptions, store: Store, readonly revocations: Revocations) {
+    super(options, { store });
+  }
+
+  /** Serves, then follows other instances' revocations and loads the stored ones. */
+  override async start(): Promise<void> {
+    await super.start();
+    await this.revocations.start(this.connection);
+  }
+
+  override async close(): Promise<void> {
+    this.revocations.close();
+    await super.close();
+  }
+}
 
 export interface Identity {
   readonly service: IdentityService;
@@ -60,13 +77,14 @@ export async function createIdentity(o: IdentityOptions): Promise<Identity> {
   // No natsUrl: profiles publish no domain events, so the store runs without an outbox relay.
   const store = await openStore({ service: name, schema: o.schema ?? name, databaseUrl: o.databaseUrl, migrations: MIGRATIONS, log: logger });
   const sessions = new Sessions();
+  const revocations = new Revocations(store.db, `hub.${name}.revoked`, logger);
   const deps: IdentityDeps = {
-    verifier, sessions, profiles: new ProfileStore(store.db),
+    verifier, sessions, revocations, profiles: new ProfileStore(store.db),
     cookieName: o.cookieName ?? 'hub_access_token', apiPath: o.apiPath ?? '/api/',
     userRid: (s, sub) => s.rid(user, { sub }),
   };
   const user = userResource(deps);
-  const service: IdentityService = new OwningService({ name, resources: [authResource(deps), user], nats: { servers: o.natsUrl.split(',') }, logger }, { store });
+  const service = new IdentityService({ name, resources: [authResource(deps), user], nats: { servers: o.natsUrl.split(',') }, logger }, store, revocations);
   const refreshSubject = `auth.${name}.refresh`;
   let backchannel: Backchannel;
   try {
@@ -74,8 +92,9 @@ export async function createIdentity(o: IdentityOptions): Promise<Identity> {
       host: o.backchannel?.host ?? '127.0.0.1',
       port: o.backchannel?.port ?? 0,
       verifier,
-      onLogout: (sid) => {
-        sessions.revoke(sid);
+      onLogout: async (sid) => {
+        // Stored and broadcast first, so whichever instance Resgate's re-check reaches knows.
+        await revocations.revoke(service.connection, sid);
         service.tokenReset([sid], refreshSubject);
       },
     });

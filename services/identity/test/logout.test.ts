@@ -58,4 +58,30 @@ describe('back-channel logout', () => {
     const { refresh_token } = await userToken('reader');
     await keycloakLogout('servicehub', 'hub-test', refresh_token ?? '');
   });
+
+  it('a logout that reached one instance is honoured by every instance, and by one started later', async () => {
+    // Two instances in one queue group; Keycloak's back channel reaches only the first. Resgate's
+    // re-check and later logins land on either: each must refuse the logged-out session.
+    const first = await startIdentity();
+    const { name, scope } = first;
+    const second = await startIdentity({ scope });
+    const clientId = await createTestClient({ backchannelLogoutUrl: first.backchannel.url });
+    const reader = await realmToken('servicehub', clientId, 'reader');
+    const rc = await openClient();
+    await login(rc, name, reader.access_token);
+    const profile = (await rc.get(`${name}.user.${subOf(reader.access_token)}`)) as ResModel;
+    const dropped = nextEvent(profile, 'unsubscribe', () => true, 30_000);
+
+    await keycloakLogout('servicehub', clientId, reader.refresh_token ?? '');
+
+    await dropped;
+    for (let i = 0; i < 10; i++) {
+      expect(await errorCode(login(await openClient(), name, reader.access_token))).toBe('identity.invalidToken');
+    }
+    // A restart forgets nothing: an instance started now, alone, loads the revocation.
+    await first.close();
+    await second.close();
+    await startIdentity({ scope });
+    expect(await errorCode(login(await openClient(), name, reader.access_token))).toBe('identity.invalidToken');
+  }, 60_000);
 });

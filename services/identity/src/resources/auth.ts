@@ -89,7 +89,7 @@ export function authResource(deps: IdentityDeps) {
     if (jwt.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'Token too long');
     const claims = await deps.verifier.verify(jwt);
     const token = toHubToken(claims);
-    if (deps.sessions.isRevoked(token.sid)) throw new TokenError('claims', 'Session logged out');
+    if (deps.revocations.isRevoked(token.sid)) throw new TokenError('claims', 'Session logged out');
     ctx.setToken(token, token.sid ?? undefined);
     // An HTTP API request's connection lives for one request: no expiry timer for it.
     if (ctx.uri?.startsWith(deps.apiPath) !== true) {
@@ -153,11 +153,12 @@ export function authResource(deps: IdentityDeps) {
       },
       refresh: {
         params: null,
-        handler: (ctx) => {
+        handler: async (ctx) => {
           const parsed = hubToken.safeParse(ctx.token);
           if (!parsed.success) return null;
           const t = parsed.data;
-          if (deps.sessions.isRevoked(t.sid) || t.exp * 1000 <= Date.now()) clear(ctx);
+          // Postgres, not memory: this re-check may land on an instance the broadcast has not reached.
+          if (t.exp * 1000 <= Date.now() || await deps.revocations.isRevokedNow(t.sid)) clear(ctx);
           return null;
         },
       },
