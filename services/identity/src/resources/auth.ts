@@ -38,7 +38,7 @@ interface AuthCtx {
   readonly service: Service;
   readonly setStatus: (status: number) => void;
   readonly setToken: (token: unknown, tid?: string) => void;
-  readonly log: { warn(obj: object, msg: string): void };
+  readonly log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
 }
 
 /** Resolves with true when `p` settles within `ms`, else false (`p` keeps running). */
@@ -99,6 +99,17 @@ export function authResource(deps: IdentityDeps) {
     return token;
   };
 
+  /** {@link accept}, or why the token was refused (logged at debug); other errors propagate. */
+  const attempt = async (ctx: AuthCtx, jwt: string, what: string): Promise<HubToken | TokenError> => {
+    try {
+      return await accept(ctx, jwt);
+    } catch (err) {
+      if (!(err instanceof TokenError)) throw err;
+      ctx.log.debug({ reason: err.reason }, `${what} refused`);
+      return err;
+    }
+  };
+
   return defineResource({
     // The service root: Resgate clients call client.authenticate('identity', 'login').
     pattern: '',
@@ -110,38 +121,22 @@ export function authResource(deps: IdentityDeps) {
         handler: async (ctx) => {
           const bearer = bearerToken(ctx.header);
           if (bearer !== undefined) {
-            try {
-              await accept(ctx, bearer);
-            } catch (err) {
-              if (!(err instanceof TokenError)) throw err;
-              ctx.log.debug({ reason: err.reason }, 'bearer token refused');
-              refused(ctx, err);
-            }
+            const r = await attempt(ctx, bearer, 'bearer token');
+            if (r instanceof TokenError) refused(ctx, r);
             return null;
           }
+          // A refused cookie leaves the connection anonymous.
           const cookie = cookieValue(ctx.header, deps.cookieName);
-          if (cookie !== undefined) {
-            try {
-              await accept(ctx, cookie);
-            } catch (err) {
-              if (!(err instanceof TokenError)) throw err;
-              ctx.log.debug({ reason: err.reason }, 'cookie token refused; connection stays anonymous');
-            }
-          }
+          if (cookie !== undefined) await attempt(ctx, cookie, 'cookie token');
           return null;
         },
       },
       login: {
         params: z.object({ token: z.string().min(1) }),
         handler: async (ctx) => {
-          try {
-            const token = await accept(ctx, ctx.input.token);
-            return { sub: token.sub, username: token.username, roles: token.roles, exp: token.exp };
-          } catch (err) {
-            if (!(err instanceof TokenError)) throw err;
-            ctx.log.debug({ reason: err.reason }, 'login token refused');
-            return refused(ctx, err);
-          }
+          const token = await attempt(ctx, ctx.input.token, 'login token');
+          if (token instanceof TokenError) return refused(ctx, token);
+          return { sub: token.sub, username: token.username, roles: token.roles, exp: token.exp };
         },
       },
       logout: {
