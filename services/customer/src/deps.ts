@@ -3,10 +3,13 @@ import { collection, ref, type ResourceState, type Service } from '@hub/res';
 import type { Db, Table } from '@hub/store';
 import type { Customer, CustomerInput } from './model.ts';
 import { affects, findIds, type Mutation, type Search } from './search.ts';
+import type { LastWrites } from './writers.ts';
 
 export interface Deps {
   readonly db: Db;
   readonly customers: Table<Customer, CustomerInput>;
+  /** This instance's last write per customer: detects another instance writing in between. */
+  readonly lastWrites: LastWrites;
   /** RID builders, bound to the resource definitions by service.ts. */
   readonly rid: { customer(service: Service, id: string): string; customers(service: Service): string };
 }

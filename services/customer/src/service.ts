@@ -10,6 +10,7 @@ import type { Deps } from './deps.ts';
 import { COLUMNS, fromRow } from './model.ts';
 import { customerResource } from './resources/customer.ts';
 import { customersResource } from './resources/customers.ts';
+import { LastWrites } from './writers.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -44,6 +45,7 @@ export async function createCustomerService(o: CustomerOptions): Promise<Custome
   const cache = createCache({ url: o.redisUrl, prefix: o.cachePrefix ?? name, log: logger });
   const deps: Deps = {
     db: store.db,
+    lastWrites: new LastWrites(),
     customers: defineTable(store, { table: 'customers', resource: 'customer', columns: COLUMNS, fromRow, auditOmit: ['search'] }, cache),
     rid: { customer: (s, id) => s.rid(customer, { id }), customers: (s) => s.rid(customers, {}) },
   };

@@ -42,4 +42,27 @@ describe('customer concurrency', () => {
     const cached = await redisClient().get(`${scope.cachePrefix}:customer:${id}`);
     expect(JSON.parse(cached ?? 'null')).toEqual(db);
   });
+
+  it('a change event from another instance that arrives late does not leave clients behind', async () => {
+    // Intent: instance B commits v2 and its event straggles; this instance commits v3 on top.
+    // Resgate applies v3, then B's stale v2 event: the trailing reset (this write followed
+    // another writer) makes every gateway refetch, so clients end at v3.
+    const { scope } = await startCustomer();
+    const client = await writerClient();
+    const rid = ridOf(await client.call(`${scope.name}.customers`, 'create', { name: 'Late', email: 'late@t.test' }));
+    const id = rid.slice(rid.lastIndexOf('.') + 1);
+    const m = (await client.get(rid)) as ResModel;
+    await scopeSql(scope, "UPDATE customers SET address = 'b', version = version + 1 WHERE id = $1", [id]); // B's commit (v2)
+    const nc = await connectNats();
+    let resets = 0;
+    nc.subscribe('system.reset', { callback: (_e, msg) => { if (msg.string().includes(`"${rid}"`)) resets++; } });
+    await nc.flush();
+    await client.call(rid, 'set', { phone: 'mine' }); // v3, on top of B's
+    // B's event, late. Resgate applies it, or drops it while refetching after the first reset.
+    nc.publish(`event.${rid}.change`, JSON.stringify({ values: { phone: '', address: 'b', version: 2 } }));
+    await nc.flush();
+    // Both resets (now and the repeat) have gone out; after the repeat's refetch the client holds v3.
+    await waitFor(() => resets === 2, 'the reset and its repeat', 5000);
+    await waitFor(() => m.version === 3 && m.phone === 'mine' && m.address === 'b', 'the client to be back at the committed state');
+  });
 });

@@ -5,6 +5,7 @@ import { actorOf, customerAccess, mayWrite } from '../access.ts';
 import { announce, type Deps } from '../deps.ts';
 import { customerPatch, toModel, toValues } from '../model.ts';
 import { canAffectSearches } from '../search.ts';
+import { REPEAT_RESET_MS } from '../writers.ts';
 
 export function customerResource(deps: Deps) {
   return defineResource({
@@ -27,6 +28,9 @@ export function customerResource(deps: Deps) {
           if (out === undefined) throw ResError.notFound();
           // The cache was invalidated on commit; now the event, before the reply.
           change(toValues(out.changed));
+          if (deps.lastWrites.followsAnother(params.id, out.before.version, out.after.version)) {
+            await service.resetResource(deps.rid.customer(service, params.id), { repeatAfterMs: REPEAT_RESET_MS });
+          }
           if (canAffectSearches(out.changed)) await announce(deps, service, { before: out.before, after: out.after, changed: out.changed });
           return null;
         },
