@@ -13,7 +13,10 @@ interface Node { readonly url: string; readonly port: number; readonly proc: Man
 
 /** Starts a two-server cluster (own ports) and resolves once both have their route up. */
 async function startCluster(): Promise<[Node, Node]> {
-  const [p1, p2, c1, c2, m1, m2] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  // Six distinct ports: the kernel may hand the same free port out twice in a row.
+  const ports = new Set<number>();
+  while (ports.size < 6) ports.add(await freePort());
+  const [p1 = 0, p2 = 0, c1 = 0, c2 = 0, m1 = 0, m2 = 0] = [...ports];
   const spec = (port: number, cluster: number, route: number, monitor: number) => ManagedProcess.start({
     name: `nats-${port}`, command: bin.nats, log: () => undefined,
     args: ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '--cluster_name', 'rt', '--cluster', `nats://127.0.0.1:${cluster}`, '--routes', `nats://127.0.0.1:${route}`],
@@ -27,7 +30,9 @@ async function startCluster(): Promise<[Node, Node]> {
     const r = await fetch(`http://127.0.0.1:${m}/routez`, { signal: AbortSignal.timeout(2000) });
     return ((await r.json()) as { num_routes: number }).num_routes > 0;
   };
-  await waitUntil(async () => (await routed(m1)) && (await routed(m2)), 20_000, 'the NATS cluster');
+  // A node that exited (e.g. a port taken meanwhile) fails the wait at once, saying why.
+  const dead = (): string | undefined => nodes[0].proc.exitReason() ?? nodes[1].proc.exitReason();
+  await waitUntil(async () => (await routed(m1)) && (await routed(m2)), 20_000, 'the NATS cluster', dead);
   return nodes;
 }
 
