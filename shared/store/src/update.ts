@@ -95,23 +95,40 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
     const sql = singleSql(o, r, await o.columns(), s.bind);
     return (await o.db.prepared<UpdateRow>(sql, s.values)).rows[0];
   };
+  /**
+   * The combined statement per column list, built once: its text, prepared-statement name and
+   * bound constants (`$1`..`$3` are filled per run).
+   */
+  const combinedStatements = new Map<string, { readonly text: string; readonly name: string; readonly values: readonly unknown[] }>();
+  const combinedStatement = async (shape: string, columns: readonly string[]) => {
+    let st = combinedStatements.get(shape);
+    if (st === undefined) {
+      const s = statement();
+      const text = combinedSql(o, columns, await o.columns(), s.bind);
+      st = { text, name: statementName(text), values: s.values };
+      combinedStatements.set(shape, st);
+    }
+    return st;
+  };
   /** Runs several updates in one statement; the raw driver error if it fails. */
-  const combined = async (items: readonly Pending[]): Promise<Map<string, UpdateRow>> => {
-    const s = statement();
+  const combined = async (shape: string, items: readonly Pending[]): Promise<Map<string, UpdateRow>> => {
     const columns = (items[0]?.r.sets ?? []).map(([col]) => col);
-    const sql = combinedSql(o, columns, await o.columns(), s.bind);
-    s.values[0] = JSON.stringify(items.map(({ r }) => ({ id: r.id, event_id: randomUUID(), actor: r.actor ?? null, expected: r.expectedVersion ?? null })));
-    s.values[1] = JSON.stringify(items.map(({ r }) => Object.fromEntries([['id', r.id], ...r.sets])));
-    s.values[2] = items.map(({ r }) => r.id);
-    const { rows } = await o.db.pool.query<UpdateRow & { id: string }>({ name: statementName(sql), text: sql, values: s.values });
+    const { text, name, values: constants } = await combinedStatement(shape, columns);
+    const values = [...constants];
+    values.splice(0, 3,
+      JSON.stringify(items.map(({ r }) => ({ id: r.id, event_id: randomUUID(), actor: r.actor ?? null, expected: r.expectedVersion ?? null }))),
+      JSON.stringify(items.map(({ r }) => Object.fromEntries([['id', r.id], ...r.sets]))),
+      items.map(({ r }) => r.id),
+    );
+    const { rows } = await o.db.pool.query<UpdateRow & { id: string }>({ name, text, values });
     return new Map(rows.map((row) => [row.id, row]));
   };
-  const run = async (items: readonly Pending[]): Promise<void> => {
+  const run = async (shape: string, items: readonly Pending[]): Promise<void> => {
     const [only] = items;
     if (items.length === 1 && only) { single(only.r).then(only.resolve, only.reject); return; }
     let rows: Map<string, UpdateRow>;
     try {
-      rows = await combined(items);
+      rows = await combined(shape, items);
     } catch (err) {
       // Postgres refused the statement, so nothing committed: rerun each update alone, so each
       // gets its own outcome. Anything else (a lost connection) leaves the outcome unknown, as
@@ -128,7 +145,7 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
   const flush = (shape: string, batch: Map<string, Pending>): void => {
     if (waiting.get(shape) !== batch) return; // already flushed (it was full)
     waiting.delete(shape);
-    void run([...batch.values()]);
+    void run(shape, [...batch.values()]);
   };
   return (r) => {
     if (r.sets.length === 0 || !r.sets.every(([, v]) => jsonSafe(v))) return single(r);
