@@ -7,7 +7,7 @@ import type { AccessContext, AnyParams, AuthContext, CallContext } from './conte
 import type { ServiceCore } from './core.ts';
 import type { RequestEnvelope, RequestType } from './envelope.ts';
 import { ErrorCode, ResError, ResUsageError } from './errors.ts';
-import { createHandle, invokeGet, type Target } from './handle.ts';
+import { Handle, invokeGet, type Target } from './handle.ts';
 import type { RequestInfo } from './middleware.ts';
 import { parseQuery } from './query.ts';
 import { accessCallList, type Outcome } from './reply.ts';
@@ -109,20 +109,55 @@ async function executeCall(x: Execution): Promise<Outcome> {
   if (entry === undefined) throw ResError.methodNotFound();
   const token = await tokenOf(def, x.env.token);
   const query = await queryOf(def, x.env.query);
-  const cid = x.env.cid ?? '';
-  const call: { -readonly [K in keyof CallContext]: CallContext[K] } = {
-    ...createHandle(x.core, targetOf(x), x.req.log), ...base(x), ...http(x),
-    method, cid, token, input: undefined, rawParams: x.env.params, query,
-  };
+  const ctx = x.type === 'call' ? new Call(x, method, token, query) : new Auth(x, method, token, query);
   // The method's permission check comes first: a refused caller learns nothing about the params.
-  if (entry.guard !== undefined) await (entry.guard as (c: CallContext) => unknown)(call);
+  if (entry.guard !== undefined) await (entry.guard as (c: CallContext) => unknown)(ctx);
   // The protocol: invalid or missing params → system.invalidParams, before the handler runs.
-  if (entry.schema !== null) call.input = await validate(entry.schema, x.env.params, ErrorCode.InvalidParams);
-  const ctx: CallContext | AuthContext = x.type === 'call' ? call : {
-    ...call, header: x.env.header ?? {}, host: x.env.host, remoteAddr: x.env.remoteAddr, uri: x.env.uri,
-    setToken: (t: unknown, tid?: string) => { x.responder.setToken(cid, t, tid); },
-  };
+  if (entry.schema !== null) ctx.input = await validate(entry.schema, x.env.params, ErrorCode.InvalidParams);
   const result: unknown = await (entry.handler as (c: typeof ctx) => unknown)(ctx);
   if (result instanceof ResourceResponse) return { kind: 'resource', rid: result.rid };
   return { kind: 'result', result };
+}
+
+/**
+ * A call handler's context: the resource's events (see Handle: prototype getters, so a request
+ * builds only the functions its handler reads) plus the request's data.
+ */
+class Call extends Handle implements CallContext {
+  readonly rid: string;
+  readonly cid: string;
+  readonly isHttp: boolean;
+  readonly rawParams: unknown;
+  /** Set once the params are validated (after the guard). */
+  input: unknown = undefined;
+
+  constructor(protected readonly x: Execution, readonly method: string, readonly token: unknown, readonly query: unknown) {
+    super(x.core, targetOf(x), x.req);
+    this.rid = x.env.query === undefined ? x.route.rname : `${x.route.rname}?${x.env.query}`;
+    this.cid = x.env.cid ?? '';
+    this.isHttp = x.env.isHttp;
+    this.rawParams = x.env.params;
+  }
+
+  get timeout(): CallContext['timeout'] { return (ms) => { this.x.responder.timeout(ms); }; }
+  get setStatus(): CallContext['setStatus'] { return (s) => { this.x.responder.setStatus(s); }; }
+  get setHeader(): CallContext['setHeader'] { return (n, v) => { this.x.responder.setHeader(n, v); }; }
+}
+
+/** An auth handler's context: a call plus the connection's HTTP details and `setToken`. */
+class Auth extends Call implements AuthContext {
+  readonly header: AuthContext['header'];
+  readonly host: string | undefined;
+  readonly remoteAddr: string | undefined;
+  readonly uri: string | undefined;
+
+  constructor(x: Execution, method: string, token: unknown, query: unknown) {
+    super(x, method, token, query);
+    this.header = x.env.header ?? {};
+    this.host = x.env.host;
+    this.remoteAddr = x.env.remoteAddr;
+    this.uri = x.env.uri;
+  }
+
+  get setToken(): AuthContext['setToken'] { return (t, tid) => { this.x.responder.setToken(this.cid, t, tid); }; }
 }

@@ -3,7 +3,7 @@
  * checked before it is published: reserved names, value shapes, and collection indices.
  */
 import type { Logger } from 'pino';
-import type { AnyParams, GetContext, ResourceEvents, ResourceHandle } from './context.ts';
+import type { AnyParams, ChangeValues, GetContext, ResourceEvents, ResourceHandle } from './context.ts';
 import type { ServiceCore } from './core.ts';
 import { ResUsageError } from './errors.ts';
 import { checkIndex, checkKind, RESERVED_EVENT_NAMES } from './event-checks.ts';
@@ -11,7 +11,7 @@ import { parseQuery } from './query.ts';
 import type { Resource } from './resource.ts';
 import { isCollectionResult, isModelResult, type ResourceState } from './results.ts';
 import { startQueryEvent } from './query-event.ts';
-import { checkChange, checkCollection, checkModel, checkValue } from './values.ts';
+import { checkChange, checkCollection, checkModel, checkValue, type Value } from './values.ts';
 
 /** A routed resource instance. */
 export interface Target {
@@ -47,52 +47,73 @@ export async function invokeGet(core: ServiceCore, t: Target, log: Logger, timeo
   throw new ResUsageError(`get ${t.def.pattern}: return model(...) or collection(...)${kind === undefined ? '' : ` (declared kind: ${kind})`}, or null`);
 }
 
-/** Builds the events of one resource (and its `value()`), publishing on the core connection. */
-export function createHandle(core: ServiceCore, t: Target, log: Logger = core.log): ResourceHandle {
-  let length: number | undefined;
-  const subject = (name: string): string => `event.${t.rname}.${name}`;
-  const events: ResourceEvents = {
-    change: (values) => {
-      checkKind(t.def, 'change');
-      const checked = checkChange(values);
-      if (Object.keys(checked).length === 0) return;
-      // The protocol (1.2): the change payload is { values: {...} } with only changed properties.
-      core.publish(subject('change'), JSON.stringify({ values: checked }));
-    },
-    add: (value, idx) => {
-      checkKind(t.def, 'add');
-      checkIndex('add', idx, length);
-      checkValue(value, 'add.value');
-      core.publish(subject('add'), JSON.stringify({ value, idx }));
-      if (length !== undefined) length++;
-    },
-    remove: (idx) => {
-      checkKind(t.def, 'remove');
-      checkIndex('remove', idx, length);
-      core.publish(subject('remove'), JSON.stringify({ idx }));
-      if (length !== undefined) length--;
-    },
-    // The protocol: create, delete and reaccess events have no payload.
-    create: () => { core.publish(subject('create')); },
-    delete: () => { core.publish(subject('delete')); },
-    reaccess: () => { core.publish(subject('reaccess')); },
-    event: (name, payload) => {
-      if (RESERVED_EVENT_NAMES.has(name)) throw new ResUsageError(`event: "${name}" is a reserved event name; use its own method`);
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ResUsageError(`event: invalid event name ${JSON.stringify(name)}`);
-      core.publish(subject(name), payload === undefined ? undefined : JSON.stringify(payload));
-    },
-    queryEvent: (cb) => { startQueryEvent(core, t, cb); },
-    reset: () => { core.publish('system.reset', JSON.stringify({ resources: [t.rname] })); },
-  };
-  return {
-    ...events,
-    service: core.service,
-    rname: t.rname,
-    params: t.params,
-    value: async () => {
-      const answer = await invokeGet(core, t, log, () => undefined);
-      if (answer?.kind === 'collection') length = answer.collection.length;
-      return answer?.state ?? null;
-    },
-  };
+/**
+ * The events of one resource (and its `value()`), published on the core connection. One is built
+ * per call and per `service.with`, so the members are getters on the prototype that hand out a
+ * bound function: destructuring (`({ change }) => ...`) stays safe, and a handler pays only for
+ * the members it reads instead of a dozen closures per request.
+ */
+export class Handle implements ResourceHandle {
+  /** The collection's length once `value()` read it: later add/remove are checked against it. */
+  #length: number | undefined;
+
+  /** `logs`: where the logger comes from (a request's is made on first use), default the service's. */
+  constructor(protected readonly core: ServiceCore, protected readonly target: Target, private readonly logs: { readonly log: Logger } = core) {}
+
+  get log(): Logger { return this.logs.log; }
+
+  get service(): ServiceCore['service'] { return this.core.service; }
+  get rname(): string { return this.target.rname; }
+  get params(): AnyParams { return this.target.params; }
+
+  get change(): ResourceEvents['change'] { return (values) => { this.#change(values); }; }
+  get add(): ResourceEvents['add'] { return (value, idx) => { this.#add(value, idx); }; }
+  get remove(): ResourceEvents['remove'] { return (idx) => { this.#remove(idx); }; }
+  // The protocol: create, delete and reaccess events have no payload.
+  get create(): ResourceEvents['create'] { return () => { this.core.publish(this.#subject('create')); }; }
+  get delete(): ResourceEvents['delete'] { return () => { this.core.publish(this.#subject('delete')); }; }
+  get reaccess(): ResourceEvents['reaccess'] { return () => { this.core.publish(this.#subject('reaccess')); }; }
+  get event(): ResourceEvents['event'] { return (name, payload) => { this.#event(name, payload); }; }
+  get queryEvent(): ResourceEvents['queryEvent'] { return (cb) => { startQueryEvent(this.core, this.target, cb); }; }
+  get reset(): ResourceEvents['reset'] { return () => { this.core.publish('system.reset', JSON.stringify({ resources: [this.target.rname] })); }; }
+  get value(): ResourceHandle['value'] { return () => this.#value(); }
+
+  #subject(name: string): string {
+    return `event.${this.target.rname}.${name}`;
+  }
+
+  #change(values: ChangeValues): void {
+    checkKind(this.target.def, 'change');
+    const checked = checkChange(values);
+    if (Object.keys(checked).length === 0) return;
+    // The protocol (1.2): the change payload is { values: {...} } with only changed properties.
+    this.core.publish(this.#subject('change'), JSON.stringify({ values: checked }));
+  }
+
+  #add(value: Value, idx: number): void {
+    checkKind(this.target.def, 'add');
+    checkIndex('add', idx, this.#length);
+    checkValue(value, 'add.value');
+    this.core.publish(this.#subject('add'), JSON.stringify({ value, idx }));
+    if (this.#length !== undefined) this.#length++;
+  }
+
+  #remove(idx: number): void {
+    checkKind(this.target.def, 'remove');
+    checkIndex('remove', idx, this.#length);
+    this.core.publish(this.#subject('remove'), JSON.stringify({ idx }));
+    if (this.#length !== undefined) this.#length--;
+  }
+
+  #event(name: string, payload: unknown): void {
+    if (RESERVED_EVENT_NAMES.has(name)) throw new ResUsageError(`event: "${name}" is a reserved event name; use its own method`);
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ResUsageError(`event: invalid event name ${JSON.stringify(name)}`);
+    this.core.publish(this.#subject(name), payload === undefined ? undefined : JSON.stringify(payload));
+  }
+
+  async #value(): Promise<ResourceState | null> {
+    const answer = await invokeGet(this.core, this.target, this.log, () => undefined);
+    if (answer?.kind === 'collection') this.#length = answer.collection.length;
+    return answer?.state ?? null;
+  }
 }

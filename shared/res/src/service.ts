@@ -9,7 +9,7 @@ import type { ResourceHandle } from './context.ts';
 import type { ServiceCore } from './core.ts';
 import { createDispatcher } from './dispatch.ts';
 import { ResUsageError } from './errors.ts';
-import { createHandle } from './handle.ts';
+import { Handle } from './handle.ts';
 import { loggingMiddleware, metricsMiddleware, type Middleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
 import { expandPattern, qualify, splitRid, type PathParams } from './pattern.ts';
@@ -145,7 +145,7 @@ export class Service {
     const { rname, query } = splitRid(rid);
     const route = this.#router.route('call', rname);
     if (route === null) return Promise.reject(new ResUsageError(`with: ${rid} is not a resource of service ${this.name}`));
-    return this.#queue.run(route.key, () => fn(createHandle(this.#core, { ...route, rawQuery: query })));
+    return this.#queue.run(route.key, () => fn(new Handle(this.#core, { ...route, rawQuery: query })));
   }
 
   /**
