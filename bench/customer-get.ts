@@ -5,9 +5,8 @@
  * Target: ratio >= 0.7.
  */
 import { fileURLToPath } from 'node:url';
-import { connect } from '@nats-io/transport-node';
 import { startChild } from './lib/child.ts';
-import { driveLoad, median, type LoadResult } from './lib/load.ts';
+import { connectLoad, driveLoad, median, type LoadResult } from './lib/load.ts';
 import { CUSTOMERS, startCustomerPlatform } from './customer-platform.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -20,7 +19,7 @@ const line = (label: string, r: LoadResult): string =>
 export async function run(): Promise<void> {
   const platform = await startCustomerPlatform();
   const bare = await startChild('bare', fileURLToPath(new URL('./responders/bare.ts', import.meta.url)), { NATS_URL: platform.natsUrl, BENCH_SERVICE: 'bare' });
-  const nc = await connect({ servers: platform.natsUrl, name: 'bench-load' });
+  const nc = await connectLoad(platform.natsUrl);
   try {
     const drive = (subject: (id: number) => string): Promise<LoadResult> =>
       driveLoad({ nc, concurrency: CONCURRENCY, durationMs: ROUND_MS, request: (i) => ({ subject: subject((i % CUSTOMERS) + 1), payload: '{}' }), check: (r) => r.startsWith('{"result":{"model":') });

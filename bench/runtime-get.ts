@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from '@nats-io/transport-node';
 import { freePort, startNats } from '@hub/servers';
 import { startChild } from './lib/child.ts';
-import { driveLoad, median, type LoadResult } from './lib/load.ts';
+import { connectLoad, driveLoad, median, type LoadResult } from './lib/load.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
@@ -28,7 +27,7 @@ export async function run(): Promise<void> {
   const env = { NATS_URL: nats.url };
   const bare = await startChild('bare', here('./responders/bare.ts'), { ...env, BENCH_SERVICE: 'bare' });
   const runtime = await startChild('runtime', here('./responders/runtime.ts'), { ...env, BENCH_SERVICE: 'runtime' });
-  const nc = await connect({ servers: nats.url, name: 'bench-load' });
+  const nc = await connectLoad(nats.url);
   try {
     const drive = (service: string): Promise<LoadResult> =>
       driveLoad({

@@ -9,6 +9,7 @@ export interface Child {
   stop(): Promise<void>;
   /** CPU seconds (user + system) the child has used so far, from /proc (Linux). */
   cpuSeconds(): number;
+  readonly pid: number | undefined;
 }
 
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
@@ -25,7 +26,9 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
   const proc = ManagedProcess.start({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', script],
+    // BENCH_NODE_ARGS adds node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    // (a V8 profile per thread, for Chrome DevTools) or "--perf-basic-prof" (names for `perf`).
+    args: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', script],
     env: { ...process.env, ...env },
     log: (n, line) => {
       if (line.trim() === 'READY') ready = true;
@@ -33,5 +36,5 @@ export async function startChild(name: string, script: string, env: NodeJS.Proce
     },
   });
   await waitUntil(() => Promise.resolve(ready), 30_000, name, () => proc.exitReason());
-  return { stop: () => proc.stop(), cpuSeconds: () => cpuSecondsOf(proc.pid) };
+  return { stop: () => proc.stop(), cpuSeconds: () => cpuSecondsOf(proc.pid), pid: proc.pid };
 }

@@ -2,7 +2,7 @@
  * Closed-loop load: `concurrency` workers each send a NATS request and wait for the reply, for a
  * fixed duration. Both the baseline and the system under test are driven by this same loop.
  */
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 export interface LoadResult {
   requests: number;
@@ -21,6 +21,15 @@ export interface LoadOptions {
   check?: (reply: string) => boolean;
   concurrency: number;
   durationMs: number;
+}
+
+/**
+ * The load generator's NATS connection. `noAsyncTraces`: nats.js otherwise captures two stack
+ * traces per request (for a timeout's error message), which makes the generator, sharing the
+ * machine's cores with the system under test, cost more than the requests it measures.
+ */
+export function connectLoad(servers: string): Promise<NatsConnection> {
+  return connect({ servers, name: 'bench-load', noAsyncTraces: true });
 }
 
 function percentile(sorted: Float64Array, p: number): number {
