@@ -70,6 +70,7 @@ export interface ResourceSpec<P extends string, C extends CallSchemas, A extends
    * or a function of them, relative to the service name like patterns. Default: the resource
    * name (one handler at a time per resource). `group: 'books'` shares the queue of the
    * `<service>.books` resource — use it when a handler here changes that collection too.
+   * A function must be pure: the router remembers its answer per resource name.
    */
   readonly group?: string | ((params: PathParams<P>) => string);
   /** Runs handlers unqueued, in parallel. Only for resources without ordering needs. */

@@ -17,6 +17,9 @@ export interface Route {
 
 type Role = 'get' | 'owner' | 'access';
 
+/** Most routes remembered (see Router.#cache). */
+const ROUTE_CACHE_MAX = 10_000;
+
 function roleOf(type: RequestType): Role {
   // A call or auth on a resource this service owns but without that method is methodNotFound,
   // so call/auth route among all owners; get only among definitions with a get handler.
@@ -35,6 +38,12 @@ function has(def: Resource, role: Role): boolean {
  */
 export class Router {
   readonly #prefix: string;
+  /**
+   * Routes already computed, by role and resource name. Routing is a pure function of both (the
+   * definitions never change), and matching every pattern per request was the largest single
+   * cost of a warm get. Bounded: emptied when full, so a scan over many ids cannot grow it.
+   */
+  readonly #cache = new Map<string, Route | null>();
 
   constructor(readonly name: string, readonly defs: readonly Resource[]) {
     if (!isValidPart(name)) throw new ResUsageError(`service name ${JSON.stringify(name)} must be a single RID part`);
@@ -52,18 +61,29 @@ export class Router {
 
   /** The most specific definition serving `type` for `rname`, or null (→ system.notFound). */
   route(type: RequestType, rname: string): Route | null {
+    const role = roleOf(type);
+    const cacheKey = `${role} ${rname}`;
+    let route = this.#cache.get(cacheKey);
+    if (route === undefined) {
+      route = this.#match(role, rname);
+      if (this.#cache.size >= ROUTE_CACHE_MAX) this.#cache.clear();
+      this.#cache.set(cacheKey, route);
+    }
+    return route;
+  }
+
+  #match(role: Role, rname: string): Route | null {
     let tokens: string[];
     if (rname === this.name) tokens = [];
     else if (rname.startsWith(this.#prefix)) tokens = rname.slice(this.#prefix.length).split('.');
     else return null;
-    const role = roleOf(type);
     let best: { def: Resource; params: Record<string, string> } | null = null;
     for (const def of this.defs) {
       if (!has(def, role)) continue;
       const params = matchPattern(def.parsed, tokens);
       if (params !== null && (best === null || compareSpecificity(def.parsed, best.def.parsed) < 0)) best = { def, params };
     }
-    return best === null ? null : { ...best, rname, key: this.keyOf(best.def, rname, best.params) };
+    return best === null ? null : Object.freeze({ def: best.def, params: Object.freeze(best.params), rname, key: this.keyOf(best.def, rname, best.params) });
   }
 
   /**

@@ -20,6 +20,16 @@ describe('Router', () => {
     expect(r?.params).toEqual({ id: '7' });
   });
 
+  it('remembers routes per type and name, frozen so no handler can alter what the next request gets', () => {
+    // Intent: the route cache (a warm get's largest routing cost) never changes an answer.
+    const first = router.route('get', 'library.book.8');
+    expect(router.route('get', 'library.book.8')).toBe(first);
+    expect(router.route('access', 'library.book.8')?.def).toBe(access); // per type, not per name
+    expect(Object.isFrozen(first) && Object.isFrozen(first?.params)).toBe(true);
+    expect(() => { (first?.params as Record<string, string>).id = '9'; }).toThrow(TypeError);
+    expect(router.route('get', 'library.book.8')?.params).toEqual({ id: '8' });
+  });
+
   it('prefers a static token over a placeholder', () => {
     expect(router.route('get', 'library.book.new')?.def).toBe(newBook);
   });

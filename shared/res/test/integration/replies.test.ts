@@ -1,7 +1,7 @@
 // Call replies through Resgate: result, void result, resource response and errors, and the HTTP
 // meta (status and headers) a handler sets for REST clients.
 import { describe, expect, it } from 'vitest';
-import { connectNats, openClient, resgateHttp } from '@hub/testkit';
+import { connectNats, openClient, resgateHttp, waitFor } from '@hub/testkit';
 import { defineResource, model, resourceResponse, ResError, z } from '../../src/index.ts';
 import { captureLog, errorOf, rawRequest, startService } from './fixture.ts';
 
@@ -120,5 +120,20 @@ describe('replies', () => {
     const http = await resgateHttp(`/api/${service.name}/item/created`, { method: 'POST' });
     expect(http.status).toBe(500);
     expect(http.body).toMatchObject({ code: 'system.internalError' });
+  });
+
+  it('logs each request at debug level, and a handler logs with the rid, type and method of its request', async () => {
+    // Intent: the request logger is made lazily; debug logging and handler logging still work.
+    const log = captureLog('debug');
+    const item = defineResource({
+      pattern: 'item.$id', access: open, get: () => model({ a: 1 }),
+      calls: { note: { params: null, handler: ({ log: l }) => { l.info('noted'); return null; } } },
+    });
+    const service = await startService([item], { logger: log.logger });
+    const client = await openClient();
+    await client.call(`${service.name}.item.4`, 'note');
+    await waitFor(() => log.records().some((r) => r.msg === 'request' && r.method === 'note'), 'the debug line of the call');
+    expect(log.records().find((r) => r.msg === 'noted')).toMatchObject({ rid: `${service.name}.item.4`, type: 'call', method: 'note' });
+    expect(log.records().find((r) => r.msg === 'request' && r.method === 'note')).toMatchObject({ rid: `${service.name}.item.4`, type: 'call', ms: expect.any(Number) as number });
   });
 });
