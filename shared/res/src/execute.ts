@@ -131,17 +131,20 @@ class Call extends Handle implements CallContext {
   /** Set once the params are validated (after the guard). */
   input: unknown = undefined;
 
-  constructor(protected readonly x: Execution, readonly method: string, readonly token: unknown, readonly query: unknown) {
+  readonly #x: Execution;
+
+  constructor(x: Execution, readonly method: string, readonly token: unknown, readonly query: unknown) {
     super(x.core, targetOf(x), x.req);
+    this.#x = x;
     this.rid = x.env.query === undefined ? x.route.rname : `${x.route.rname}?${x.env.query}`;
     this.cid = x.env.cid ?? '';
     this.isHttp = x.env.isHttp;
     this.rawParams = x.env.params;
   }
 
-  get timeout(): CallContext['timeout'] { return (ms) => { this.x.responder.timeout(ms); }; }
-  get setStatus(): CallContext['setStatus'] { return (s) => { this.x.responder.setStatus(s); }; }
-  get setHeader(): CallContext['setHeader'] { return (n, v) => { this.x.responder.setHeader(n, v); }; }
+  get timeout(): CallContext['timeout'] { return (ms) => { this.#x.responder.timeout(ms); }; }
+  get setStatus(): CallContext['setStatus'] { return (s) => { this.#x.responder.setStatus(s); }; }
+  get setHeader(): CallContext['setHeader'] { return (n, v) => { this.#x.responder.setHeader(n, v); }; }
 }
 
 /** An auth handler's context: a call plus the connection's HTTP details and `setToken`. */
@@ -153,11 +156,14 @@ class Auth extends Call implements AuthContext {
 
   constructor(x: Execution, method: string, token: unknown, query: unknown) {
     super(x, method, token, query);
+    this.#responder = x.responder;
     this.header = x.env.header ?? {};
     this.host = x.env.host;
     this.remoteAddr = x.env.remoteAddr;
     this.uri = x.env.uri;
   }
 
-  get setToken(): AuthContext['setToken'] { return (t, tid) => { this.x.responder.setToken(this.cid, t, tid); }; }
+  readonly #responder: Execution['responder'];
+
+  get setToken(): AuthContext['setToken'] { return (t, tid) => { this.#responder.setToken(this.cid, t, tid); }; }
 }

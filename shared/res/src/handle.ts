@@ -57,62 +57,71 @@ export class Handle implements ResourceHandle {
   /** The collection's length once `value()` read it: later add/remove are checked against it. */
   #length: number | undefined;
 
-  /** `logs`: where the logger comes from (a request's is made on first use), default the service's. */
-  constructor(protected readonly core: ServiceCore, protected readonly target: Target, private readonly logs: { readonly log: Logger } = core) {}
+  // Private fields, not constructor properties: a context shows handlers only its members.
+  readonly #core: ServiceCore;
+  readonly #target: Target;
+  readonly #logs: { readonly log: Logger };
 
-  get log(): Logger { return this.logs.log; }
+  /** `logs`: whose logger to use (the request's), default the service's. */
+  constructor(core: ServiceCore, target: Target, logs: { readonly log: Logger } = core) {
+    this.#core = core;
+    this.#target = target;
+    this.#logs = logs;
+  }
 
-  get service(): ServiceCore['service'] { return this.core.service; }
-  get rname(): string { return this.target.rname; }
-  get params(): AnyParams { return this.target.params; }
+  get log(): Logger { return this.#logs.log; }
+
+  get service(): ServiceCore['service'] { return this.#core.service; }
+  get rname(): string { return this.#target.rname; }
+  get params(): AnyParams { return this.#target.params; }
 
   get change(): ResourceEvents['change'] { return (values) => { this.#change(values); }; }
   get add(): ResourceEvents['add'] { return (value, idx) => { this.#add(value, idx); }; }
   get remove(): ResourceEvents['remove'] { return (idx) => { this.#remove(idx); }; }
   // The protocol: create, delete and reaccess events have no payload.
-  get create(): ResourceEvents['create'] { return () => { this.core.publish(this.#subject('create')); }; }
-  get delete(): ResourceEvents['delete'] { return () => { this.core.publish(this.#subject('delete')); }; }
-  get reaccess(): ResourceEvents['reaccess'] { return () => { this.core.publish(this.#subject('reaccess')); }; }
+  get create(): ResourceEvents['create'] { return () => { this.#core.publish(this.#subject('create')); }; }
+  get delete(): ResourceEvents['delete'] { return () => { this.#core.publish(this.#subject('delete')); }; }
+  get reaccess(): ResourceEvents['reaccess'] { return () => { this.#core.publish(this.#subject('reaccess')); }; }
   get event(): ResourceEvents['event'] { return (name, payload) => { this.#event(name, payload); }; }
-  get queryEvent(): ResourceEvents['queryEvent'] { return (cb) => { startQueryEvent(this.core, this.target, cb); }; }
-  get reset(): ResourceEvents['reset'] { return () => { this.core.publish('system.reset', JSON.stringify({ resources: [this.target.rname] })); }; }
+  get queryEvent(): ResourceEvents['queryEvent'] { return (cb) => { startQueryEvent(this.#core, this.#target, cb); }; }
+  get reset(): ResourceEvents['reset'] { return () => { this.#core.publish('system.reset', JSON.stringify({ resources: [this.#target.rname] })); }; }
   get value(): ResourceHandle['value'] { return () => this.#value(); }
 
   #subject(name: string): string {
-    return `event.${this.target.rname}.${name}`;
+    return `event.${this.#target.rname}.${name}`;
   }
 
   #change(values: ChangeValues): void {
-    checkKind(this.target.def, 'change');
+    checkKind(this.#target.def, 'change');
     const checked = checkChange(values);
     if (Object.keys(checked).length === 0) return;
     // The protocol (1.2): the change payload is { values: {...} } with only changed properties.
-    this.core.publish(this.#subject('change'), JSON.stringify({ values: checked }));
+    this.#core.publish(this.#subject('change'), JSON.stringify({ values: checked }));
   }
 
   #add(value: Value, idx: number): void {
-    checkKind(this.target.def, 'add');
+    checkKind(this.#target.def, 'add');
     checkIndex('add', idx, this.#length);
     checkValue(value, 'add.value');
-    this.core.publish(this.#subject('add'), JSON.stringify({ value, idx }));
+    this.#core.publish(this.#subject('add'), JSON.stringify({ value, idx }));
     if (this.#length !== undefined) this.#length++;
   }
 
   #remove(idx: number): void {
-    checkKind(this.target.def, 'remove');
+    checkKind(this.#target.def, 'remove');
     checkIndex('remove', idx, this.#length);
-    this.core.publish(this.#subject('remove'), JSON.stringify({ idx }));
+    this.#core.publish(this.#subject('remove'), JSON.stringify({ idx }));
     if (this.#length !== undefined) this.#length--;
   }
 
   #event(name: string, payload: unknown): void {
     if (RESERVED_EVENT_NAMES.has(name)) throw new ResUsageError(`event: "${name}" is a reserved event name; use its own method`);
     if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ResUsageError(`event: invalid event name ${JSON.stringify(name)}`);
-    this.core.publish(this.#subject(name), payload === undefined ? undefined : JSON.stringify(payload));
+    this.#core.publish(this.#subject(name), payload === undefined ? undefined : JSON.stringify(payload));
   }
 
   async #value(): Promise<ResourceState | null> {
-    const answer = await invokeGet(this.core, this.target, this.log, () => undefined);
+    const answer = await invokeGet(this.#core, this.#target, this.log, () => undefined);
     if (answer?.kind === 'collection') this.#length = answer.collection.length;
     return answer?.state ?? null;
   }
