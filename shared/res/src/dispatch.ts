@@ -14,6 +14,9 @@ import { Responder } from './responder.ts';
 import type { Route } from './router.ts';
 import { qualify } from './pattern.ts';
 
+/** Most parsed request subjects remembered per dispatcher (emptied when full). */
+const SUBJECT_CACHE_MAX = 10_000;
+
 /** Pattern label for requests that matched no resource. */
 export const UNKNOWN_PATTERN = '<unknown>';
 
@@ -28,13 +31,25 @@ function headersOf(h: MsgHdrs | undefined): Record<string, string> {
  * @example nc.subscribe('get.library.>', { queue: 'library', callback: createDispatcher(core, () => mws) });
  */
 export function createDispatcher(core: ServiceCore, middleware: () => readonly Middleware[]): (err: Error | null, msg: Msg) => void {
+  // Parsed subjects, like the router's routes: a pure function of the subject, asked per request.
+  const subjects = new Map<string, RequestSubject | null>();
+  const subjectOf = (s: string): RequestSubject | null => {
+    let parsed = subjects.get(s);
+    if (parsed === undefined) {
+      parsed = parseSubject(s);
+      if (parsed !== null) Object.freeze(parsed);
+      if (subjects.size >= SUBJECT_CACHE_MAX) subjects.clear();
+      subjects.set(s, parsed);
+    }
+    return parsed;
+  };
   return (err, msg) => {
     if (err !== null) { core.log.error({ err }, 'subscription error'); return; }
     const reply = msg.reply;
     if (reply === undefined || reply === '') { core.log.warn({ subject: msg.subject }, 'request without reply subject ignored'); return; }
     const receivedAt = performance.now();
     const responder = new Responder(core, reply);
-    const subject = parseSubject(msg.subject);
+    const subject = subjectOf(msg.subject);
     let route: Route | null;
     try {
       route = subject === null ? null : core.router.route(subject.type, subject.rname);

@@ -55,6 +55,14 @@ function assertRid(rid: string, where: string): void {
   if (typeof rid !== 'string' || !isValidRid(rid)) throw new ResUsageError(`${where}: invalid RID ${JSON.stringify(rid)}`);
 }
 
+/**
+ * The common case, decided without building the error path string that `checkValue` takes (one
+ * per property per request otherwise): a string, boolean, null or finite number.
+ */
+function isJsonPrimitive(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && Number.isFinite(v));
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -109,7 +117,7 @@ export function checkModel(m: unknown, path = 'model'): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {
     if (v === undefined) continue;
-    checkValue(v, `${path}.${k}`);
+    if (!isJsonPrimitive(v)) checkValue(v, `${path}.${k}`);
     out[k] = v;
   }
   return out;
@@ -121,7 +129,7 @@ export function checkModel(m: unknown, path = 'model'): Record<string, unknown> 
  */
 export function checkCollection(c: unknown, path = 'collection'): readonly unknown[] {
   if (!Array.isArray(c)) throw new ResUsageError(`${path}: a collection must be an array`);
-  c.forEach((v: unknown, i) => { checkValue(v, `${path}[${i}]`); });
+  c.forEach((v: unknown, i) => { if (!isJsonPrimitive(v)) checkValue(v, `${path}[${i}]`); });
   return c;
 }
 
@@ -134,7 +142,7 @@ export function checkChange(values: unknown, path = 'change'): Record<string, un
   if (!isPlainObject(values)) throw new ResUsageError(`${path}: values must be a plain object`);
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) throw new ResUsageError(`${path}.${k}: undefined; use deleteAction to delete a property`);
-    checkValue(v, `${path}.${k}`, true);
+    if (!isJsonPrimitive(v)) checkValue(v, `${path}.${k}`, true);
   }
   return values;
 }
