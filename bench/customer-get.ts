@@ -6,15 +6,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startChild } from './lib/child.ts';
-import { connectLoad, driveLoad, median, type LoadResult } from './lib/load.ts';
+import { connectLoad, driveLoad, formatResult as line, median, type LoadResult } from './lib/load.ts';
 import { CUSTOMERS, startCustomerPlatform } from './customer-platform.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-
-const line = (label: string, r: LoadResult): string =>
-  `  ${label.padEnd(8)} rps=${r.rps.toFixed(0).padStart(7)} p50_ms=${r.p50Ms.toFixed(2)} p99_ms=${r.p99Ms.toFixed(2)} errors=${String(r.errors)}`;
 
 export async function run(): Promise<void> {
   const platform = await startCustomerPlatform();

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { DEFAULT_POOL_MAX } from '@hub/store';
-import { connectLoad, driveLoad, median, type LoadResult } from './lib/load.ts';
+import { closedLoop, connectLoad, driveLoad, formatResult as line, median, type LoadResult } from './lib/load.ts';
 import { CUSTOMERS, startCustomerPlatform } from './customer-platform.ts';
 import { cpuPerOp, cpuSnapshot, formatCpu } from './lib/cpu.ts';
 
@@ -18,32 +18,13 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** The connection token Resgate would pass for a user with `customer:write` (writes are guarded). */
 const WRITER = { sub: 'bench-writer', username: 'bench-writer', roles: ['customer:write'], exp: Math.floor(Date.now() / 1000) + 3600, sid: null };
 
-const line = (label: string, r: LoadResult): string =>
-  `  ${label.padEnd(8)} rps=${r.rps.toFixed(0).padStart(7)} p50_ms=${r.p50Ms.toFixed(2)} p99_ms=${r.p99Ms.toFixed(2)} errors=${String(r.errors)}`;
-
 /** The baseline: a closed loop of bare UPDATEs (same shape as the service's write). */
-async function updateLoop(pool: pg.Pool, durationMs: number, seq: { n: number }): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const end = start + durationMs;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
-      const i = seq.n++;
-      const t0 = performance.now();
-      try {
-        await pool.query('UPDATE customers SET phone = $2, version = version + 1, updated_at = now() WHERE id = $1', [(i % CUSTOMERS) + 1, `b${String(i)}`]);
-        latencies.push(performance.now() - t0);
-      } catch {
-        errors++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - start) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+function updateLoop(pool: pg.Pool, durationMs: number, seq: { n: number }): Promise<LoadResult> {
+  return closedLoop(CONCURRENCY, durationMs, async () => {
+    const i = seq.n++;
+    await pool.query('UPDATE customers SET phone = $2, version = version + 1, updated_at = now() WHERE id = $1', [(i % CUSTOMERS) + 1, `b${String(i)}`]);
+    return true;
+  });
 }
 
 /** Per group, the median over rounds. */

@@ -2,23 +2,14 @@
  * Runs a responder in its own process (so it has a core of its own, as in production) and waits
  * for it to print `READY`. Stopped by PID.
  */
-import { readFileSync } from 'node:fs';
 import { ManagedProcess, waitUntil } from '@hub/servers';
+import { cpuSecondsOf } from './cpu.ts';
 
 export interface Child {
   stop(): Promise<void>;
   /** CPU seconds (user + system) the child has used so far, from /proc (Linux). */
   cpuSeconds(): number;
   readonly pid: number | undefined;
-}
-
-const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
-
-function cpuSecondsOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  // /proc/<pid>/stat: fields after "(comm) "; utime and stime are the 12th and 13th of those.
-  const fields = (readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
 export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Promise<Child> {

@@ -26,6 +26,11 @@ function readStat(pid: string): [string, number] | undefined {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far; NaN if it is unknown or gone. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  return pid === undefined ? Number.NaN : (readStat(String(pid))?.[1] ?? Number.NaN);
+}
+
 /**
  * @param children benchmark child processes by name (their pid)
  * @example const before = cpuSnapshot({ service: platform.service.pid });

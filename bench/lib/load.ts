@@ -37,29 +37,46 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }
 
-export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
+/**
+ * The closed loop itself: `concurrency` workers run `op` back to back for `durationMs`. An op
+ * that resolves false counts as an answered request and an error; one that throws, as an error.
+ * @example await closedLoop(32, 3000, async () => { await pool.query(sql); return true; });
+ */
+export async function closedLoop(concurrency: number, durationMs: number, op: (i: number) => Promise<boolean>): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let seq = 0;
   const start = performance.now();
-  const end = start + o.durationMs;
+  const end = start + durationMs;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
-      const { subject, payload } = o.request(seq++);
       const t0 = performance.now();
       try {
-        const reply = await o.nc.request(subject, payload, { timeout: 5000 });
-        if (o.check && !o.check(reply.string())) errors++;
+        if (!(await op(seq++))) errors++;
         latencies.push(performance.now() - t0);
       } catch {
         errors++;
       }
     }
   };
-  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - start) / 1000;
   const sorted = Float64Array.from(latencies).sort();
   return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+}
+
+/** NATS requests in a closed loop. */
+export function driveLoad(o: LoadOptions): Promise<LoadResult> {
+  return closedLoop(o.concurrency, o.durationMs, async (i) => {
+    const { subject, payload } = o.request(i);
+    const reply = await o.nc.request(subject, payload, { timeout: 5000 });
+    return o.check === undefined || o.check(reply.string());
+  });
+}
+
+/** One round's line on stderr. @example formatResult('bare', r) // "  bare     rps=  21337 p50_ms=..." */
+export function formatResult(label: string, r: LoadResult): string {
+  return `  ${label.padEnd(8)} rps=${r.rps.toFixed(0).padStart(7)} p50_ms=${r.p50Ms.toFixed(2)} p99_ms=${r.p99Ms.toFixed(2)} errors=${String(r.errors)}`;
 }
 
 /** Median of the values (for interleaved rounds). */

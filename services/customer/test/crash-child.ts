@@ -1,18 +1,17 @@
 /**
  * The customer service as a process of its own, for crash.test.ts: the test kills it with
  * SIGKILL, which no in-process fault hook can imitate (no finally blocks, no drain, sockets cut).
- * Same code path as main.ts; only the name, schema and cache prefix come from the test's scope.
+ * Same configuration and code path as main.ts; only the name (schema, cache prefix) comes from
+ * the test's scope.
  */
+import { configOrExit, z } from '@hub/res';
+import { configSchema } from '../src/config.ts';
 import { createCustomerService } from '../src/service.ts';
 
-const env = (k: string): string => {
-  const v = process.env[k];
-  if (v === undefined) throw new Error(`${k} is not set`);
-  return v;
-};
-const name = env('CUSTOMER_NAME');
+const c = configOrExit(configSchema.extend({ CUSTOMER_NAME: z.string().min(1) }));
 const service = await createCustomerService({
-  name, schema: name, cachePrefix: name, natsUrl: env('NATS_URL'), databaseUrl: env('DATABASE_URL'), redisUrl: env('REDIS_URL'), logLevel: 'error',
+  name: c.CUSTOMER_NAME, schema: c.CUSTOMER_NAME, cachePrefix: c.CUSTOMER_NAME,
+  natsUrl: c.NATS_URL, databaseUrl: c.DATABASE_URL, redisUrl: c.REDIS_URL, logLevel: 'error',
 });
 await service.start();
 process.stdout.write('READY\n');

@@ -2,13 +2,12 @@
 // moment when committed mutations wait in its outbox. A new process relays them: JetStream ends
 // up with exactly one event per committed mutation, in version order per customer.
 import { fileURLToPath } from 'node:url';
-import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ManagedProcess, waitUntil } from '@hub/servers';
-import { AUDIT_STREAM, type DomainEvent } from '@hub/store';
 import { cleanup, connectNats, dataScope, hub, waitFor, type DataScope } from '@hub/testkit';
+import { auditEvents } from './helpers.ts';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const CUSTOMERS = 5;
@@ -48,22 +47,6 @@ function load(nc: NatsConnection, rids: readonly string[], stop: { now: boolean 
     }
   };
   return Promise.all(Array.from({ length: WORKERS }, worker)).then(() => undefined);
-}
-
-/** Every audit event of one service in stream order. */
-async function auditEvents(nc: NatsConnection, service: string): Promise<{ subject: string; event: DomainEvent }[]> {
-  const consumer = await jetstream(nc).consumers.get(AUDIT_STREAM, { filter_subjects: [`audit.${service}.>`] });
-  const out: { subject: string; event: DomainEvent }[] = [];
-  for (;;) {
-    const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
-    let pending = 0;
-    for await (const m of batch) {
-      out.push({ subject: m.subject, event: m.json<DomainEvent>() });
-      pending = m.info.pending;
-      if (pending === 0) break;
-    }
-    if (pending === 0) return out;
-  }
 }
 
 describe('customer domain events across a real crash', () => {

@@ -1,6 +1,8 @@
 /** Starting the customer service in a test's own namespace (service name = schema = key prefix). */
 import { accessToken, dataScope, hub, openClient, resgateHttp, startService, type DataScope, type HttpResult, type ResClient } from '@hub/testkit';
-import type { RelayFaults } from '@hub/store';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { AUDIT_STREAM, type DomainEvent, type RelayFaults } from '@hub/store';
 import { createCustomerService, type CustomerService } from '../src/service.ts';
 
 export interface Started { readonly scope: DataScope; readonly service: CustomerService }
@@ -35,4 +37,20 @@ export async function writerClient(): Promise<ResClient> {
 /** A REST request through Resgate as the `writer` test user. */
 export async function writerHttp<T = unknown>(path: string, init: Parameters<typeof resgateHttp>[1] = {}): Promise<HttpResult<T>> {
   return resgateHttp<T>(path, { ...init, token: await accessToken('writer') });
+}
+
+/** Every audit event of one service in stream order (fetched in batches until none is pending). */
+export async function auditEvents(nc: NatsConnection, service: string): Promise<{ subject: string; event: DomainEvent }[]> {
+  const consumer = await jetstream(nc).consumers.get(AUDIT_STREAM, { filter_subjects: [`audit.${service}.>`] });
+  const out: { subject: string; event: DomainEvent }[] = [];
+  for (;;) {
+    const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
+    let pending = 0;
+    for await (const m of batch) {
+      out.push({ subject: m.subject, event: m.json<DomainEvent>() });
+      pending = m.info.pending;
+      if (pending === 0) break;
+    }
+    if (pending === 0) return out;
+  }
 }

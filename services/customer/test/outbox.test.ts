@@ -1,23 +1,8 @@
 // Domain events survive a crash between commit and relay: every committed mutation reaches the
 // JetStream stream exactly once after dedupe, in commit order per customer.
 import { describe, expect, it } from 'vitest';
-import { jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { AUDIT_STREAM, type DomainEvent } from '@hub/store';
 import { accessToken, connectNats, scopeSql, tokenSubject, waitFor } from '@hub/testkit';
-import { ridOf, startCustomer, writerClient } from './helpers.ts';
-
-/** Every event of one service in the stream, in stream order. */
-async function auditEvents(nc: NatsConnection, service: string): Promise<{ subject: string; event: DomainEvent }[]> {
-  const consumer = await jetstream(nc).consumers.get(AUDIT_STREAM, { filter_subjects: [`audit.${service}.>`] });
-  const out: { subject: string; event: DomainEvent }[] = [];
-  const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
-  for await (const m of batch) {
-    out.push({ subject: m.subject, event: m.json<DomainEvent>() });
-    if (m.info.pending === 0) break;
-  }
-  return out;
-}
+import { auditEvents, ridOf, startCustomer, writerClient } from './helpers.ts';
 
 describe('customer domain events (outbox)', () => {
   it('killing the service between commit and relay loses no event and duplicates none', async () => {

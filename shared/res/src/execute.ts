@@ -9,6 +9,7 @@ import type { RequestEnvelope, RequestType } from './envelope.ts';
 import { ErrorCode, ResError, ResUsageError } from './errors.ts';
 import { Handle, invokeGet, type Target } from './handle.ts';
 import type { RequestInfo } from './middleware.ts';
+import { joinRid } from './pattern.ts';
 import { parseQuery } from './query.ts';
 import { accessCallList, type Outcome } from './reply.ts';
 import type { AccessReply, Resource } from './resource.ts';
@@ -67,7 +68,7 @@ async function queryOf(def: Resource, raw: string | undefined): Promise<unknown>
 function base(x: Execution): { service: ServiceCore['service']; rid: string; rname: string; params: AnyParams; log: RequestInfo['log']; timeout: (ms: number) => void } {
   const { rname } = x.route;
   return {
-    service: x.core.service, rid: x.env.query === undefined ? rname : `${rname}?${x.env.query}`, rname,
+    service: x.core.service, rid: joinRid(rname, x.env.query), rname,
     params: x.route.params, log: x.req.log, timeout: (ms) => { x.responder.timeout(ms); },
   };
 }
@@ -136,7 +137,7 @@ class Call extends Handle implements CallContext {
   constructor(x: Execution, readonly method: string, readonly token: unknown, readonly query: unknown) {
     super(x.core, targetOf(x), x.req);
     this.#x = x;
-    this.rid = x.env.query === undefined ? x.route.rname : `${x.route.rname}?${x.env.query}`;
+    this.rid = joinRid(x.route.rname, x.env.query);
     this.cid = x.env.cid ?? '';
     this.isHttp = x.env.isHttp;
     this.rawParams = x.env.params;

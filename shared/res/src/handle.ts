@@ -7,6 +7,7 @@ import type { AnyParams, ChangeValues, GetContext, ResourceEvents, ResourceHandl
 import type { ServiceCore } from './core.ts';
 import { ResUsageError } from './errors.ts';
 import { checkIndex, checkKind, RESERVED_EVENT_NAMES } from './event-checks.ts';
+import { joinRid } from './pattern.ts';
 import { parseQuery } from './query.ts';
 import type { Resource } from './resource.ts';
 import { isCollectionResult, isModelResult, type ResourceState } from './results.ts';
@@ -36,7 +37,7 @@ export async function invokeGet(core: ServiceCore, t: Target, log: Logger, timeo
   if (get === undefined) return null;
   const q = t.def.spec.query === undefined ? undefined : await parseQuery({ schema: t.def.spec.query, normalize: t.def.normalize }, t.rawQuery);
   const ctx: GetContext = {
-    service: core.service, rid: t.rawQuery === undefined ? t.rname : `${t.rname}?${t.rawQuery}`, rname: t.rname,
+    service: core.service, rid: joinRid(t.rname, t.rawQuery), rname: t.rname,
     params: t.params, log, timeout, query: q?.value,
   };
   const state: unknown = await (get as (c: typeof ctx) => unknown)(ctx);

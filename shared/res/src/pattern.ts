@@ -68,6 +68,14 @@ export function splitRid(rid: string): { rname: string; query: string | undefine
 }
 
 /**
+ * Joins a resource name and a query (without the `?`) into a RID: the inverse of `splitRid`.
+ * @example joinRid('library.books', 'limit=5') // 'library.books?limit=5'
+ */
+export function joinRid(rname: string, query: string | undefined): string {
+  return query === undefined ? rname : `${rname}?${query}`;
+}
+
+/**
  * Parses and validates a pattern. Throws `ResUsageError` on an invalid one.
  * @example parsePattern('book.$id').paramNames // ['id']
  */

@@ -12,7 +12,7 @@ import { ResUsageError } from './errors.ts';
 import { Handle } from './handle.ts';
 import { loggingMiddleware, metricsMiddleware, type Middleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
-import { expandPattern, qualify, splitRid, type PathParams } from './pattern.ts';
+import { expandPattern, joinRid, qualify, splitRid, type PathParams } from './pattern.ts';
 import { KeyedQueue } from './queue.ts';
 import type { Resource } from './resource.ts';
 import { Router } from './router.ts';
@@ -154,7 +154,7 @@ export class Service {
    */
   rid<P extends string>(resource: Resource<P>, params: PathParams<P>, query?: string): string {
     const rname = qualify(this.name, expandPattern(resource.parsed, params));
-    return query === undefined || query === '' ? rname : `${rname}?${query}`;
+    return joinRid(rname, query === '' ? undefined : query);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Patterns: validation, matching, param extraction, precedence and the types inferred from them.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  compareSpecificity, expandPattern, expandTemplate, isValidPart, isValidRid, matchPattern, parsePattern, splitRid, toWildcard,
+  compareSpecificity, expandPattern, expandTemplate, isValidPart, isValidRid, joinRid, matchPattern, parsePattern, splitRid, toWildcard,
   type PathParams,
 } from '../src/pattern.ts';
 
@@ -87,6 +87,7 @@ describe('RID validation', () => {
     expect(isValidRid('library.>')).toBe(false);
     expect(splitRid('a.b?q=1')).toEqual({ rname: 'a.b', query: 'q=1' });
     expect(splitRid('a.b')).toEqual({ rname: 'a.b', query: undefined });
+    for (const rid of ['a.b?q=1', 'a.b', 'a.b?']) expect(joinRid(splitRid(rid).rname, splitRid(rid).query)).toBe(rid);
   });
 });
 

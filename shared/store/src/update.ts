@@ -97,15 +97,15 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
   };
   /**
    * The combined statement per column list, built once: its text, prepared-statement name and
-   * bound constants (`$1`..`$3` are filled per run).
+   * the constants it binds after `$1`..`$3` (which each run fills).
    */
-  const combinedStatements = new Map<string, { readonly text: string; readonly name: string; readonly values: readonly unknown[] }>();
+  const combinedStatements = new Map<string, { readonly text: string; readonly name: string; readonly constants: readonly unknown[] }>();
   const combinedStatement = async (shape: string, columns: readonly string[]) => {
     let st = combinedStatements.get(shape);
     if (st === undefined) {
       const s = statement();
       const text = combinedSql(o, columns, await o.columns(), s.bind);
-      st = { text, name: statementName(text), values: s.values };
+      st = { text, name: statementName(text), constants: s.values.slice(3) };
       combinedStatements.set(shape, st);
     }
     return st;
@@ -113,13 +113,13 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
   /** Runs several updates in one statement; the raw driver error if it fails. */
   const combined = async (shape: string, items: readonly Pending[]): Promise<Map<string, UpdateRow>> => {
     const columns = (items[0]?.r.sets ?? []).map(([col]) => col);
-    const { text, name, values: constants } = await combinedStatement(shape, columns);
-    const values = [...constants];
-    values.splice(0, 3,
+    const { text, name, constants } = await combinedStatement(shape, columns);
+    const values = [
       JSON.stringify(items.map(({ r }) => ({ id: r.id, event_id: randomUUID(), actor: r.actor ?? null, expected: r.expectedVersion ?? null }))),
       JSON.stringify(items.map(({ r }) => Object.fromEntries([['id', r.id], ...r.sets]))),
       items.map(({ r }) => r.id),
-    );
+      ...constants,
+    ];
     const { rows } = await o.db.pool.query<UpdateRow & { id: string }>({ name, text, values });
     return new Map(rows.map((row) => [row.id, row]));
   };
