@@ -1,5 +1,5 @@
 /** What the resources share: the customers table, the database, and typed RID builders. */
-import { collection, ref, type ResourceState, type Service } from '@hub/res';
+import { collection, ref, type ResourceState, type ServiceScope } from '@hub/res';
 import type { Db, Table } from '@hub/store';
 import type { Customer, CustomerInput } from './model.ts';
 import { affects, findIds, type Mutation, type Search } from './search.ts';
@@ -11,11 +11,11 @@ export interface Deps {
   /** This instance's last write per customer: detects another instance writing in between. */
   readonly lastWrites: LastWrites;
   /** RID builders, bound to the resource definitions by service.ts. */
-  readonly rid: { customer(service: Service, id: string): string; customers(service: Service): string };
+  readonly rid: { customer(service: ServiceScope, id: string): string; customers(service: ServiceScope): string };
 }
 
 /** The current result of a search, as references. */
-export async function searchResult(deps: Deps, service: Service, s: Search): Promise<ResourceState> {
+export async function searchResult(deps: Deps, service: ServiceScope, s: Search): Promise<ResourceState> {
   return collection((await findIds(deps.db, s)).map((id) => ref(deps.rid.customer(service, id))));
 }
 
@@ -27,7 +27,7 @@ export async function searchResult(deps: Deps, service: Service, s: Search): Pro
  * rather than computed deltas keeps every open query correct even when several mutations
  * commit within one query window or on several instances.
  */
-export async function announce(deps: Deps, service: Service, m: Mutation): Promise<void> {
+export async function announce(deps: Deps, service: ServiceScope, m: Mutation): Promise<void> {
   await service.with(deps.rid.customers(service), (r) => {
     r.queryEvent(async ({ query }) => ((await affects(deps.db, query as Search, m)) ? searchResult(deps, service, query as Search) : undefined));
   });

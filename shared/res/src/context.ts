@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { ResourceState } from './results.ts';
-import type { Service } from './service.ts';
+import type { ServiceScope } from './scope.ts';
 import type { DeleteAction, Value } from './values.ts';
 
 /** Path params of a resource matched without a typed pattern. @example await service.with(rid, (r) => r.params.id) */
@@ -67,7 +67,8 @@ export interface ResourceEvents<PP = AnyParams, Q = unknown> {
  * @example await service.with('library.books', async (r) => { const s = await r.value(); r.add(ref(rid), lengthOf(s)); });
  */
 export interface ResourceHandle<PP = AnyParams, Q = unknown> extends ResourceEvents<PP, Q> {
-  readonly service: Service;
+  /** The service, scoped to what this handler holds: use it (not a captured service) for `with`/`resetResource`. */
+  readonly service: ServiceScope;
   /** Resource name (no query). */
   readonly rname: string;
   readonly params: PP;
@@ -80,7 +81,8 @@ export interface ResourceHandle<PP = AnyParams, Q = unknown> extends ResourceEve
 
 /** Members every request context has. @example get: ({ rname, log }) => { log.debug({ rname }, 'get'); return null; } */
 export interface RequestContext<PP = AnyParams> {
-  readonly service: Service;
+  /** The service, scoped to what this handler holds: use it (not a captured service) for `with`/`resetResource`. */
+  readonly service: ServiceScope;
   /** Resource ID as requested, query included. */
   readonly rid: string;
   /** Resource name (no query). */

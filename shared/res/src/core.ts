@@ -4,8 +4,9 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { KeyedQueue } from './queue.ts';
+import type { Holds, KeyedQueue } from './queue.ts';
 import type { Router } from './router.ts';
+import type { ServiceScope } from './scope.ts';
 import type { Service } from './service.ts';
 
 /** Resolved timing and size options (all in milliseconds / bytes). */
@@ -30,6 +31,10 @@ export interface ServiceCore {
   readonly router: Router;
   readonly options: CoreOptions;
   readonly service: Service;
+  /** The service as a handler holding `holds` sees it (`ctx.service`). */
+  scope: (holds: Holds) => ServiceScope;
+  /** Runs `fn` after `ms` unless the service closes first (the timer does not keep Node alive). */
+  later: (ms: number, fn: () => void) => void;
   /** The one connection that carries replies and events (NATS keeps order per connection). */
   connection: () => NatsConnection;
   /** Publishes on that connection; `payload` undefined = empty payload. */

@@ -13,6 +13,7 @@ import type { Outcome } from './reply.ts';
 import { Responder } from './responder.ts';
 import type { Route } from './router.ts';
 import { qualify } from './pattern.ts';
+import type { Holds } from './queue.ts';
 
 /** Most parsed request subjects remembered per dispatcher (emptied when full). */
 const SUBJECT_CACHE_MAX = 10_000;
@@ -62,7 +63,7 @@ export function createDispatcher(core: ServiceCore, middleware: () => readonly M
     responder.armAutoTimeout();
     // One handler at a time per resource (or group): Resgate drops events for a resource it is
     // still fetching, so a get must never overlap a call that changes the same resource.
-    const queued = core.queue.push(route?.key ?? null, () => run(core, middleware(), msg, subject, route, responder, receivedAt));
+    const queued = core.queue.push(route?.key ?? null, (holds) => run(core, middleware(), msg, subject, route, responder, receivedAt, holds));
     if (!queued) {
       core.log.warn({ subject: msg.subject, pending: core.queue.size }, 'queue full; request refused');
       responder.send({ kind: 'error', error: { code: ErrorCode.InternalError, message: 'Service busy' } });
@@ -82,7 +83,7 @@ function envelopeOf(core: ServiceCore, msg: Msg, subject: RequestSubject | null)
   }
 }
 
-async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subject: RequestSubject | null, route: Route | null, responder: Responder, receivedAt: number): Promise<void> {
+async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subject: RequestSubject | null, route: Route | null, responder: Responder, receivedAt: number, holds: Holds): Promise<void> {
   const env = envelopeOf(core, msg, subject);
   const ok = env instanceof ResError ? undefined : env;
   responder.isHttp = ok?.isHttp ?? false;
@@ -94,7 +95,7 @@ async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subj
     log: core.log.child({ rid: subject?.rname, type: subject?.type, method: subject?.method }),
   };
   const terminal = async (): Promise<void> => {
-    req.outcome = await outcomeOf(core, req, subject, route, env, responder);
+    req.outcome = await outcomeOf(core, req, subject, route, env, responder, holds);
     req.errorCode = req.outcome.kind === 'error' ? req.outcome.error.code : undefined;
   };
   try {
@@ -105,12 +106,12 @@ async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subj
   responder.send(req.outcome ?? fail(req, new ResUsageError('middleware returned without calling next()')));
 }
 
-async function outcomeOf(core: ServiceCore, req: RequestInfo, subject: RequestSubject | null, route: Route | null, env: RequestEnvelope | ResError, responder: Responder): Promise<Outcome> {
+async function outcomeOf(core: ServiceCore, req: RequestInfo, subject: RequestSubject | null, route: Route | null, env: RequestEnvelope | ResError, responder: Responder, holds: Holds): Promise<Outcome> {
   try {
     // Unknown resources answer at once instead of leaving Resgate to time out.
     if (subject === null || route === null) throw ResError.notFound();
     if (env instanceof ResError) throw env;
-    return await execute({ core, req, type: subject.type, route, env, responder });
+    return await execute({ core, req, type: subject.type, route, env, responder, holds });
   } catch (err) {
     return fail(req, err);
   }

@@ -11,11 +11,13 @@ import { Handle, invokeGet, type Target } from './handle.ts';
 import type { RequestInfo } from './middleware.ts';
 import { joinRid } from './pattern.ts';
 import { parseQuery } from './query.ts';
+import type { Holds } from './queue.ts';
 import { accessCallList, type Outcome } from './reply.ts';
 import type { AccessReply, Resource } from './resource.ts';
 import type { Responder } from './responder.ts';
 import { ResourceResponse } from './results.ts';
 import type { Route } from './router.ts';
+import type { ServiceScope } from './scope.ts';
 import { validate } from './validation.ts';
 
 /** Everything the executor needs about one request. */
@@ -26,6 +28,8 @@ export interface Execution {
   readonly route: Route;
   readonly env: RequestEnvelope;
   readonly responder: Responder;
+  /** The queue keys the request's task holds (see scope.ts). */
+  readonly holds: Holds;
 }
 
 /** Runs the handler for the request type. */
@@ -43,7 +47,7 @@ function targetOf(x: Execution): Target {
 }
 
 async function executeGet(x: Execution): Promise<Outcome> {
-  const answer = await invokeGet(x.core, targetOf(x), x.req.log, (ms) => { x.responder.timeout(ms); });
+  const answer = await invokeGet(x.core, targetOf(x), x.req.log, (ms) => { x.responder.timeout(ms); }, x.holds);
   // The protocol: system.notFound SHOULD be sent if the resource does not exist.
   if (answer === null) throw ResError.notFound();
   return answer.kind === 'model'
@@ -65,10 +69,10 @@ async function queryOf(def: Resource, raw: string | undefined): Promise<unknown>
   return (await parseQuery({ schema: def.spec.query, normalize: def.normalize }, raw)).value;
 }
 
-function base(x: Execution): { service: ServiceCore['service']; rid: string; rname: string; params: AnyParams; log: RequestInfo['log']; timeout: (ms: number) => void } {
+function base(x: Execution): { service: ServiceScope; rid: string; rname: string; params: AnyParams; log: RequestInfo['log']; timeout: (ms: number) => void } {
   const { rname } = x.route;
   return {
-    service: x.core.service, rid: joinRid(rname, x.env.query), rname,
+    service: x.core.scope(x.holds), rid: joinRid(rname, x.env.query), rname,
     params: x.route.params, log: x.req.log, timeout: (ms) => { x.responder.timeout(ms); },
   };
 }
@@ -135,7 +139,7 @@ class Call extends Handle implements CallContext {
   readonly #x: Execution;
 
   constructor(x: Execution, readonly method: string, readonly token: unknown, readonly query: unknown) {
-    super(x.core, targetOf(x), x.req);
+    super(x.core, targetOf(x), x.req, x.holds);
     this.#x = x;
     this.rid = joinRid(x.route.rname, x.env.query);
     this.cid = x.env.cid ?? '';

@@ -5,10 +5,12 @@
 import type { Logger } from 'pino';
 import type { AnyParams, ChangeValues, GetContext, ResourceEvents, ResourceHandle } from './context.ts';
 import type { ServiceCore } from './core.ts';
+import type { ServiceScope } from './scope.ts';
 import { ResUsageError } from './errors.ts';
 import { checkIndex, checkKind, RESERVED_EVENT_NAMES } from './event-checks.ts';
 import { joinRid } from './pattern.ts';
 import { parseQuery } from './query.ts';
+import { NO_HOLDS, type Holds } from './queue.ts';
 import type { Resource } from './resource.ts';
 import { isCollectionResult, isModelResult, type ResourceState } from './results.ts';
 import { startQueryEvent } from './query-event.ts';
@@ -32,12 +34,12 @@ export type GetAnswer =
  * Runs the get handler, parsing the query for query resources, and checks the answer.
  * Null = not found.
  */
-export async function invokeGet(core: ServiceCore, t: Target, log: Logger, timeout: (ms: number) => void): Promise<GetAnswer | null> {
+export async function invokeGet(core: ServiceCore, t: Target, log: Logger, timeout: (ms: number) => void, holds: Holds): Promise<GetAnswer | null> {
   const get = t.def.spec.get;
   if (get === undefined) return null;
   const q = t.def.spec.query === undefined ? undefined : await parseQuery({ schema: t.def.spec.query, normalize: t.def.normalize }, t.rawQuery);
   const ctx: GetContext = {
-    service: core.service, rid: joinRid(t.rname, t.rawQuery), rname: t.rname,
+    service: core.scope(holds), rid: joinRid(t.rname, t.rawQuery), rname: t.rname,
     params: t.params, log, timeout, query: q?.value,
   };
   const state: unknown = await (get as (c: typeof ctx) => unknown)(ctx);
@@ -62,17 +64,22 @@ export class Handle implements ResourceHandle {
   readonly #core: ServiceCore;
   readonly #target: Target;
   readonly #logs: { readonly log: Logger };
+  readonly #holds: Holds;
 
-  /** `logs`: whose logger to use (the request's), default the service's. */
-  constructor(core: ServiceCore, target: Target, logs: { readonly log: Logger } = core) {
+  /**
+   * `logs`: whose logger to use (the request's), default the service's. `holds`: the queue keys
+   * the code using this handle holds, so its `service` can run `with` on them at once.
+   */
+  constructor(core: ServiceCore, target: Target, logs: { readonly log: Logger } = core, holds: Holds = NO_HOLDS) {
     this.#core = core;
     this.#target = target;
     this.#logs = logs;
+    this.#holds = holds;
   }
 
   get log(): Logger { return this.#logs.log; }
 
-  get service(): ServiceCore['service'] { return this.#core.service; }
+  get service(): ServiceScope { return this.#core.scope(this.#holds); }
   get rname(): string { return this.#target.rname; }
   get params(): AnyParams { return this.#target.params; }
 
@@ -122,7 +129,7 @@ export class Handle implements ResourceHandle {
   }
 
   async #value(): Promise<ResourceState | null> {
-    const answer = await invokeGet(this.#core, this.#target, this.log, () => undefined);
+    const answer = await invokeGet(this.#core, this.#target, this.log, () => undefined, this.#holds);
     if (answer?.kind === 'collection') this.#length = answer.collection.length;
     return answer?.state ?? null;
   }

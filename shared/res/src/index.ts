@@ -11,6 +11,7 @@ export { z } from 'zod';
 
 export { createService, Service } from './service.ts';
 export type { ResetPatterns } from './service.ts';
+export type { ResetResourceOptions, ServiceScope } from './scope.ts';
 export { runService, SHUTDOWN_SIGNALS, EXIT_GRACE_MS } from './run.ts';
 export { ConfigError, configOrExit, EXIT_CONFIG, loadEnv } from './config.ts';
 export type { RunOptions } from './run.ts';

@@ -1,9 +1,13 @@
 /**
  * The keyed work queue: one task at a time per key (a resource name or a group), any number of
  * keys in parallel, bounded memory, and re-entrancy so code already holding a key (a handler
- * calling `service.with` on its own resource) runs inline instead of deadlocking.
+ * calling `ctx.service.with` on its own resource) runs inline instead of deadlocking.
+ *
+ * What a task holds is passed to it explicitly (`Holds`), not tracked with AsyncLocalStorage:
+ * on Node 20 an active AsyncLocalStorage runs promise hooks on every promise in the process,
+ * which cost about a tenth of a warm get's CPU. The service hands the holds on through the
+ * handler's `ctx.service` (see scope.ts).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Tasks waiting or running under one key before new ones are refused. @example createService({ ..., queue: { maxPerKey: DEFAULT_MAX_PER_KEY } }) */
 export const DEFAULT_MAX_PER_KEY = 1000;
@@ -23,12 +27,22 @@ export class QueueFullError extends Error {
   override readonly name = 'QueueFullError';
 }
 
-type Task = () => Promise<void>;
-
-const NONE: readonly never[] = [];
-
 /** A key held by a running task; `active` turns false when that task ends. */
-interface Hold { readonly key: string; active: boolean }
+export interface Hold { readonly key: string; active: boolean }
+
+/** The keys a task holds: its own and those of the tasks it was started from. */
+export type Holds = readonly Hold[];
+
+/** Held by code outside any task (a NATS callback, a timer, the service object itself). */
+export const NO_HOLDS: Holds = [];
+
+/** A task; `holds` is what it may pass on to `run`/`push` to be re-entrant. */
+type Task = (holds: Holds) => Promise<void>;
+
+/** True when `holds` includes `key` and its task still runs. */
+export function holdsKey(holds: Holds, key: string): boolean {
+  return holds.some((h) => h.active && h.key === key);
+}
 
 /**
  * Sequential per key, parallel across keys. `null` as key runs unqueued (the parallel opt-out).
@@ -38,8 +52,7 @@ interface Hold { readonly key: string; active: boolean }
  * const title = await q.run('library.book.1', () => store.get('1').title);
  */
 export class KeyedQueue {
-  readonly #lanes = new Map<string, Task[]>();
-  readonly #held = new AsyncLocalStorage<readonly Hold[]>();
+  readonly #lanes = new Map<string, (() => Promise<void>)[]>();
   readonly #idleWaiters: (() => void)[] = [];
   readonly #maxPerKey: number;
   readonly #maxTotal: number;
@@ -55,33 +68,27 @@ export class KeyedQueue {
     return this.#pending;
   }
 
-  /** True when the current async context runs inside a task holding `key`. */
-  holds(key: string): boolean {
-    return this.#held.getStore()?.some((h) => h.active && h.key === key) ?? false;
-  }
-
   /**
    * Enqueues a task; returns false (and drops it) when a bound is reached. Never runs the task
    * synchronously, so a NATS callback that pushes returns at once. The task's rejection is
-   * swallowed: tasks report their own errors.
+   * swallowed: tasks report their own errors. `inherited`: the pusher's holds, if it is a task.
    */
-  push(key: string | null, task: Task): boolean {
+  push(key: string | null, task: Task, inherited: Holds = NO_HOLDS): boolean {
     if (this.#pending >= this.#maxTotal) return false;
-    const store = this.#held.getStore();
     // Pushed from the NATS callback (outside any task) there is nothing to inherit: no copies.
-    const inherited = store === undefined ? NONE : store.filter((h) => h.active);
+    const live = inherited.length === 0 ? NO_HOLDS : inherited.filter((h) => h.active);
     if (key === null) {
       this.#pending++;
-      void this.#runOne(() => this.#held.run(inherited, task));
+      void this.#runOne(() => task(live));
       return true;
     }
     let lane = this.#lanes.get(key);
     if (lane !== undefined && lane.length >= this.#maxPerKey) return false;
     const hold: Hold = { key, active: true };
-    const holds = inherited.length === 0 ? [hold] : [...inherited, hold];
-    const wrapped: Task = () => this.#held.run(holds, async () => {
-      try { await task(); } finally { hold.active = false; }
-    });
+    const holds = live.length === 0 ? [hold] : [...live, hold];
+    const wrapped = async (): Promise<void> => {
+      try { await task(holds); } finally { hold.active = false; }
+    };
     this.#pending++;
     if (lane === undefined) {
       lane = [wrapped];
@@ -94,17 +101,17 @@ export class KeyedQueue {
   }
 
   /**
-   * Runs `fn` holding `key` and resolves with its result. Runs inline when the caller already
-   * holds the key (re-entrant); rejects with `QueueFullError` when a bound is reached.
+   * Runs `fn` holding `key` and resolves with its result. Runs inline when `holds` (the caller's)
+   * has the key (re-entrant); rejects with `QueueFullError` when a bound is reached.
    * Awaiting `run` for key B while holding key A can deadlock if B's holder awaits A: keep
    * cross-resource waits one-directional.
    */
-  run<T>(key: string | null, fn: () => T | Promise<T>): Promise<T> {
-    if (key !== null && this.holds(key)) return Promise.resolve().then(fn);
+  run<T>(key: string | null, fn: (holds: Holds) => T | Promise<T>, holds: Holds = NO_HOLDS): Promise<T> {
+    if (key !== null && holdsKey(holds, key)) return Promise.resolve().then(() => fn(holds));
     return new Promise<T>((resolve, reject) => {
-      const ok = this.push(key, async () => {
-        try { resolve(await fn()); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
-      });
+      const ok = this.push(key, async (mine) => {
+        try { resolve(await fn(mine)); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
+      }, holds);
       if (!ok) reject(new QueueFullError(`queue full for ${key ?? 'unqueued tasks'}`));
     });
   }
@@ -121,7 +128,7 @@ export class KeyedQueue {
     });
   }
 
-  async #drain(key: string, lane: Task[]): Promise<void> {
+  async #drain(key: string, lane: (() => Promise<void>)[]): Promise<void> {
     // Start on a later microtask: the pusher (a NATS callback) returns before any handler runs.
     await Promise.resolve();
     for (let task = lane[0]; task !== undefined; task = lane[0]) {
@@ -131,7 +138,7 @@ export class KeyedQueue {
     this.#lanes.delete(key);
   }
 
-  async #runOne(task: Task, deferStart = true): Promise<void> {
+  async #runOne(task: () => Promise<void>, deferStart = true): Promise<void> {
     if (deferStart) await Promise.resolve();
     try {
       await task();

@@ -9,13 +9,13 @@ import type { ResourceHandle } from './context.ts';
 import type { ServiceCore } from './core.ts';
 import { createDispatcher } from './dispatch.ts';
 import { ResUsageError } from './errors.ts';
-import { Handle } from './handle.ts';
 import { loggingMiddleware, metricsMiddleware, type Middleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
-import { expandPattern, joinRid, qualify, splitRid, type PathParams } from './pattern.ts';
-import { KeyedQueue } from './queue.ts';
+import { expandPattern, joinRid, qualify, type PathParams } from './pattern.ts';
+import { KeyedQueue, NO_HOLDS } from './queue.ts';
 import type { Resource } from './resource.ts';
 import { Router } from './router.ts';
+import { resetResource, Scope, withResource, type ResetResourceOptions } from './scope.ts';
 import { connectForever, resetMessage, tokenEventMessage, tokenResetMessage, watchStatus, type Message } from './system.ts';
 import { tracingMiddleware } from './tracing.ts';
 
@@ -61,6 +61,12 @@ export class Service {
       connection: () => this.connection,
       publish: (subject, payload) => { this.connection.publish(subject, payload); },
       trackWindow: (close) => { this.#windows.add(close); return () => { this.#windows.delete(close); }; },
+      scope: (holds) => new Scope(core, holds),
+      later: (ms, fn) => {
+        const timer = setTimeout(() => { this.#timers.delete(timer); fn(); }, ms);
+        timer.unref();
+        this.#timers.add(timer);
+      },
     };
     this.#core = core;
     if (options.tracing !== false) this.#middleware.push(tracingMiddleware);
@@ -123,29 +129,19 @@ export class Service {
    * commit may reply after the first reset, and Resgate ignores a reset while it is fetching.
    * @example await service.resetResource('library.books', { repeatAfterMs: 3000 });
    */
-  async resetResource(rid: string, opts: { repeatAfterMs?: number } = {}): Promise<void> {
-    await this.with(rid, (r) => { r.reset(); });
-    const ms = opts.repeatAfterMs;
-    if (ms === undefined) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.with(rid, (r) => { r.reset(); }).catch((err: unknown) => { this.log.warn({ err, rid }, 'repeated reset failed'); });
-    }, ms);
-    timer.unref();
-    this.#timers.add(timer);
+  resetResource(rid: string, opts: ResetResourceOptions = {}): Promise<void> {
+    return resetResource(this.#core, NO_HOLDS, rid, opts);
   }
 
   /**
-   * Runs `fn` in the resource's queue (after any handler for it) with its events. Re-entrant:
-   * inside a handler of the same resource it runs at once. Throws for a RID this service does
-   * not own.
+   * Runs `fn` in the resource's queue (after any handler for it) with its events. Inside a
+   * handler, call it as `ctx.service.with`: on a resource that handler holds it then runs at
+   * once, where this object (which knows no handler) would wait for the handler — a deadlock.
+   * Throws for a RID this service does not own.
    * @example await service.with('library.books', (r) => { r.add(ref('library.book.9'), 0); });
    */
   with<T>(rid: string, fn: (r: ResourceHandle) => T | Promise<T>): Promise<T> {
-    const { rname, query } = splitRid(rid);
-    const route = this.#router.route('call', rname);
-    if (route === null) return Promise.reject(new ResUsageError(`with: ${rid} is not a resource of service ${this.name}`));
-    return this.#queue.run(route.key, () => fn(new Handle(this.#core, { ...route, rawQuery: query })));
+    return withResource(this.#core, NO_HOLDS, rid, fn);
   }
 
   /**

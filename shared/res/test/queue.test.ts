@@ -76,10 +76,27 @@ describe('KeyedQueue', () => {
     expect(log).toEqual(['first', 'run']);
   });
 
-  it('run() is re-entrant for a key the caller already holds', async () => {
+  it('run() is re-entrant for a key the caller holds, and passes the holds on', async () => {
     const q = new KeyedQueue();
-    const inner = await q.run('a', () => q.run('a', () => 'inner'));
+    const inner = await q.run('a', (held) => q.run('b', (both) => q.run('a', () => 'inner', both), held));
     expect(inner).toBe('inner');
+  });
+
+  it('run() without the holder\'s holds waits for the holder', async () => {
+    const q = new KeyedQueue();
+    const g = gate();
+    const log: string[] = [];
+    const outer = q.run('a', async () => {
+      void q.run('a', () => { log.push('inner'); }); // no holds given: queued behind this task
+      await g.promise;
+      log.push('outer');
+    });
+    await tick();
+    expect(log).toEqual([]);
+    g.open();
+    await outer;
+    await q.idle();
+    expect(log).toEqual(['outer', 'inner']);
   });
 
   it('run() from a task holding another key queues behind that key', async () => {
@@ -87,7 +104,7 @@ describe('KeyedQueue', () => {
     const log: string[] = [];
     const g = gate();
     q.push('b', async () => { await g.promise; log.push('b1'); });
-    const r = q.run('a', () => q.run('b', () => { log.push('b2'); }));
+    const r = q.run('a', (held) => q.run('b', () => { log.push('b2'); }, held));
     g.open();
     await r;
     expect(log).toEqual(['b1', 'b2']);
@@ -97,7 +114,7 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     let later: Promise<string> | undefined;
     const g = gate();
-    await q.run('a', () => { later = g.promise.then(() => q.run('a', () => 'queued')); });
+    await q.run('a', (held) => { later = g.promise.then(() => q.run('a', () => 'queued', held)); });
     const blocker = gate();
     q.push('a', () => blocker.promise);
     g.open();

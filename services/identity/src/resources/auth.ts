@@ -17,7 +17,7 @@
  * or slow profile write (see PROFILE_SYNC_TIMEOUT_MS) is logged, not answered.
  */
 import { TokenError, hubToken, toHubToken, type HubToken, type KeycloakClaims } from '@hub/auth';
-import { defineResource, ResError, z, type Service } from '@hub/res';
+import { defineResource, ResError, z, type ServiceScope } from '@hub/res';
 import type { IdentityDeps } from '../deps.ts';
 import { bearerToken, cookieValue } from '../headers.ts';
 import { changedValues } from './user.ts';
@@ -35,7 +35,7 @@ interface AuthCtx {
   readonly cid: string;
   readonly uri: string | undefined;
   readonly isHttp: boolean;
-  readonly service: Service;
+  readonly service: ServiceScope;
   readonly setStatus: (status: number) => void;
   readonly setToken: (token: unknown, tid?: string) => void;
   readonly log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
