@@ -1,5 +1,5 @@
 /** A customer: field schemas (for calls), the row mapping, and the RES model it is served as. */
-import { data, model, z, type ModelResult, type Value } from '@hub/res';
+import { data, frozen, model, z, type ModelResult, type Value } from '@hub/res';
 import type { Entity } from '@hub/store';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -58,6 +58,15 @@ export function toValues(c: Partial<Customer>): Record<string, Value> {
   return out;
 }
 
+/** Models of cached customers (frozen, shared by every read of the cache): built and encoded once. */
+const models = new WeakMap<Customer, ModelResult>();
+
 export function toModel(c: Customer): ModelResult {
-  return model(toValues(c));
+  if (!Object.isFrozen(c)) return model(toValues(c));
+  let m = models.get(c);
+  if (m === undefined) {
+    m = frozen(model(toValues(c)));
+    models.set(c, m);
+  }
+  return m;
 }

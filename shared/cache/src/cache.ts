@@ -3,7 +3,9 @@
  *
  * Contract:
  * - `read(key, load)`: cached value, or `load()` once per key at a time (single flight) and store
- *   it with a TTL; `undefined` (not found) is cached too, for a shorter TTL.
+ *   it with a TTL; `undefined` (not found) is cached too, for a shorter TTL. Values come back
+ *   deep-frozen: one object is shared by every reader (near cache, single flight), so none may
+ *   change it under the others — and callers may key their own memos on it.
  * - `invalidate(key)`: call after commit and BEFORE sending the RES event, so a client that saw
  *   the event never reads the old value. A load that started before the invalidation does not
  *   write its (possibly old) result back.
@@ -13,6 +15,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { deepFreeze } from './freeze.ts';
 import { startNearCache } from './near.ts';
 
 export const DEFAULT_TTL_S = 300;
@@ -120,7 +123,7 @@ export function createCache(o: CacheOptions): Cache {
 
   const loadAndStore = async <T>(key: string, load: () => Promise<T | undefined>, flight: { stale: boolean }): Promise<T | undefined> => {
     stats.loads++;
-    const value = await load();
+    const value = deepFreeze(await load());
     if (usable() && !flight.stale) {
       const payload = value === undefined ? NOT_FOUND : JSON.stringify(value);
       await redis.set(full(key), payload, 'EX', value === undefined ? negTtl : ttl).catch((err: unknown) => { failed(err, 'set'); });
@@ -152,7 +155,7 @@ export function createCache(o: CacheOptions): Cache {
     if (!usable()) stats.fallbacks++;
     else {
       const local = near?.get(full(key)); // near keys are Redis keys: invalidations name those
-      if (local) { stats.hits++; stats.nearHits++; return local.value as T | undefined; }
+      if (local) { stats.hits++; stats.nearHits++; return local.value as T | undefined; } // frozen when put
       try {
         // A GET sent before a pending DEL of its key could read (and near-cache) the old value;
         // from the loop's end the GET is sent in the same tick, ahead of any later DEL.
@@ -161,7 +164,7 @@ export function createCache(o: CacheOptions): Cache {
         const hit = await redis.get(full(key));
         if (hit !== null) {
           stats.hits++;
-          const value = hit === NOT_FOUND ? undefined : (JSON.parse(hit) as T);
+          const value = hit === NOT_FOUND ? undefined : deepFreeze(JSON.parse(hit) as T);
           near?.put(full(key), value, epoch);
           return value;
         }

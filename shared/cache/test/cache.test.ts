@@ -20,6 +20,22 @@ describe('@hub/cache', () => {
     expect(loads).toBe(1);
   });
 
+  it('hands out deep-frozen values, from the loader, Redis and the near cache alike', async () => {
+    // Intent: one object is shared by every reader, so no reader may change it under the others.
+    const c = cache(uniqueName('c'));
+    await waitFor(() => c.healthy, 'redis');
+    const load = () => Promise.resolve({ v: 1, tags: ['a'] });
+    const loaded = await c.read('k', load);
+    const fromRedis = await c.read('k', load);
+    await waitFor(async () => { const n = c.stats.nearHits; await c.read('k', load); return c.stats.nearHits > n; }, 'a near-cache hit');
+    const near = await c.read('k', load);
+    for (const v of [loaded, fromRedis, near]) {
+      expect(v).toEqual({ v: 1, tags: ['a'] });
+      expect(Object.isFrozen(v) && Object.isFrozen(v?.tags)).toBe(true);
+      expect(() => { (v?.tags as string[]).push('b'); }).toThrow(TypeError);
+    }
+  });
+
   it('caches not-found, and invalidation drops it', async () => {
     // Intent: a missing row is read once, not on every request; invalidate makes it visible.
     const c = cache(uniqueName('c'));

@@ -38,7 +38,7 @@ export interface ServiceCore {
   /** The one connection that carries replies and events (NATS keeps order per connection). */
   connection: () => NatsConnection;
   /** Publishes on that connection; `payload` undefined = empty payload. */
-  publish: (subject: string, payload?: string) => void;
+  publish: (subject: string, payload?: string | Uint8Array) => void;
   /** Registers an open query window so close() can end it; returns the unregister function. */
   trackWindow: (close: () => void) => () => void;
 }

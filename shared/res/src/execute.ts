@@ -51,8 +51,8 @@ async function executeGet(x: Execution): Promise<Outcome> {
   // The protocol: system.notFound SHOULD be sent if the resource does not exist.
   if (answer === null) throw ResError.notFound();
   return answer.kind === 'model'
-    ? { kind: 'model', model: answer.model, query: answer.query }
-    : { kind: 'collection', collection: answer.collection, query: answer.query };
+    ? { kind: 'model', model: answer.model, query: answer.query, state: answer.state }
+    : { kind: 'collection', collection: answer.collection, query: answer.query, state: answer.state };
 }
 
 async function tokenOf(def: Resource, token: unknown): Promise<unknown> {

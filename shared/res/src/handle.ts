@@ -12,7 +12,7 @@ import { joinRid } from './pattern.ts';
 import { parseQuery } from './query.ts';
 import { NO_HOLDS, type Holds } from './queue.ts';
 import type { Resource } from './resource.ts';
-import { isCollectionResult, isModelResult, type ResourceState } from './results.ts';
+import { isCollectionResult, isFrozenResult, isModelResult, type ResourceState } from './results.ts';
 import { startQueryEvent } from './query-event.ts';
 import { checkChange, checkCollection, checkModel, checkValue, type Value } from './values.ts';
 
@@ -45,9 +45,18 @@ export async function invokeGet(core: ServiceCore, t: Target, log: Logger, timeo
   const state: unknown = await (get as (c: typeof ctx) => unknown)(ctx);
   if (state === null || state === undefined) return null;
   const kind = t.def.spec.kind;
-  if (isModelResult(state) && kind !== 'collection') return { kind: 'model', model: checkModel(state.model), query: q?.normalized, state };
-  if (isCollectionResult(state) && kind !== 'model') return { kind: 'collection', collection: checkCollection(state.collection), query: q?.normalized, state };
+  if (isModelResult(state) && kind !== 'collection') return { kind: 'model', model: verified.has(state) ? state.model : verify(state, checkModel(state.model)), query: q?.normalized, state };
+  if (isCollectionResult(state) && kind !== 'model') return { kind: 'collection', collection: verified.has(state) ? state.collection : verify(state, checkCollection(state.collection)), query: q?.normalized, state };
   throw new ResUsageError(`get ${t.def.pattern}: return model(...) or collection(...)${kind === undefined ? '' : ` (declared kind: ${kind})`}, or null`);
+}
+
+/** `frozen()` results whose values passed the checks once: they cannot have changed since. */
+const verified = new WeakSet<ResourceState>();
+
+/** Passes `checkedValue` through, remembering a frozen `state` as checked. */
+function verify<V>(state: ResourceState, checkedValue: V): V {
+  if (isFrozenResult(state)) verified.add(state);
+  return checkedValue;
 }
 
 /**

@@ -26,7 +26,7 @@ export type {
   QueryRequestContext, RequestContext, ResourceEvents, ResourceHandle,
 } from './context.ts';
 
-export { collection, CollectionResult, model, ModelResult, resourceResponse, ResourceResponse } from './results.ts';
+export { collection, CollectionResult, frozen, model, ModelResult, resourceResponse, ResourceResponse } from './results.ts';
 export type { ModelShape, ResourceState } from './results.ts';
 export { data, deleteAction, ref, softRef } from './values.ts';
 export type { DataValue, DeleteAction, Primitive, Ref, SoftRef, Value } from './values.ts';

@@ -3,6 +3,7 @@
  * internal error to Resgate; a void call is `{"result":null}`), optionally `meta`.
  */
 import { ResUsageError, type ErrorObject } from './errors.ts';
+import { isFrozenResult, type ResourceState } from './results.ts';
 
 /** HTTP metadata for the reply; only sent when the request had `isHttp: true`. */
 export interface ResponseMeta {
@@ -15,8 +16,8 @@ export type Outcome =
   | { readonly kind: 'result'; readonly result: unknown }
   | { readonly kind: 'resource'; readonly rid: string }
   | { readonly kind: 'error'; readonly error: ErrorObject }
-  | { readonly kind: 'model'; readonly model: Readonly<Record<string, unknown>>; readonly query?: string | undefined }
-  | { readonly kind: 'collection'; readonly collection: readonly unknown[]; readonly query?: string | undefined }
+  | { readonly kind: 'model'; readonly model: Readonly<Record<string, unknown>>; readonly query?: string | undefined; readonly state?: ResourceState }
+  | { readonly kind: 'collection'; readonly collection: readonly unknown[]; readonly query?: string | undefined; readonly state?: ResourceState }
   | { readonly kind: 'access'; readonly get: boolean; readonly call: string | undefined };
 
 // JSON.stringify returns undefined for undefined (and functions); typed here as it behaves.
@@ -48,6 +49,25 @@ function body(o: Outcome): string {
 export function encodeReply(outcome: Outcome, meta?: ResponseMeta): string {
   const hasMeta = meta !== undefined && (meta.status !== undefined || (meta.header !== undefined && Object.keys(meta.header).length > 0));
   return hasMeta ? `{${body(outcome)},"meta":${json(meta)}}` : `{${body(outcome)}}`;
+}
+
+/** Encoded replies of frozen get results (see `frozen()`), by result object. */
+const remembered = new WeakMap<ResourceState, Uint8Array>();
+const utf8 = new TextEncoder();
+
+/**
+ * The reply bytes of a get answered with a `frozen()` result and no query, encoded the first
+ * time and remembered for as long as the result lives; undefined for any other outcome.
+ * @example const bytes = rememberedReply({ kind: 'model', model: m.model, state: m }) ?? encodeReply(o);
+ */
+export function rememberedReply(o: Outcome): Uint8Array | undefined {
+  if ((o.kind !== 'model' && o.kind !== 'collection') || o.state === undefined || o.query !== undefined || !isFrozenResult(o.state)) return undefined;
+  let bytes = remembered.get(o.state);
+  if (bytes === undefined) {
+    bytes = utf8.encode(encodeReply(o));
+    remembered.set(o.state, bytes);
+  }
+  return bytes;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { ServiceCore } from './core.ts';
 import { ResError, ResUsageError, toErrorObject } from './errors.ts';
-import { canonicalHeaderKey, encodePreResponse, encodeReply, type Outcome } from './reply.ts';
+import { canonicalHeaderKey, encodePreResponse, encodeReply, rememberedReply, type Outcome } from './reply.ts';
 import { tokenEventMessage, type Message } from './system.ts';
 
 /** Tracks and sends the reply of one request. */
@@ -72,9 +72,10 @@ export class Responder {
     if (this.#replied) return;
     this.#replied = true;
     clearTimeout(this.#autoTimer);
-    let payload: string;
+    let payload: string | Uint8Array;
     try {
-      payload = encodeReply(outcome, this.isHttp ? this.#meta() : undefined);
+      const meta = this.isHttp ? this.#meta() : undefined;
+      payload = (meta === undefined ? rememberedReply(outcome) : undefined) ?? encodeReply(outcome, meta);
     } catch (err) {
       this.core.log.error({ err }, 'reply could not be encoded');
       payload = encodeReply({ kind: 'error', error: toErrorObject(ResError.internal(err)).error });

@@ -74,6 +74,34 @@ export function isModelResult(v: unknown): v is ModelResult {
   return v instanceof ModelResult;
 }
 
+/** Results made by {@link frozen}: deep-frozen, so their encoded reply may be remembered. */
+const frozenResults = new WeakSet<ResourceState>();
+
+/**
+ * Deep-freezes a get result and marks it as never changing. Returned again from a get handler
+ * (the same object, e.g. one kept per cached record), it is checked and JSON-encoded only the
+ * first time: later gets reuse the encoded reply. Freezing is what makes that safe. Returns
+ * its argument.
+ * @example const cached = new WeakMap<Book, ModelResult>(); // book → frozen(model({ ...book }))
+ */
+export function frozen<T extends ResourceState>(state: T): T {
+  deepFreeze(state, new Set());
+  frozenResults.add(state);
+  return state;
+}
+
+/** True for results made by {@link frozen}. */
+export function isFrozenResult(state: ResourceState): boolean {
+  return frozenResults.has(state);
+}
+
+function deepFreeze(v: unknown, seen: Set<object>): void {
+  if (typeof v !== 'object' || v === null || seen.has(v)) return;
+  seen.add(v);
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x, seen);
+}
+
 /** True for `collection()` results. */
 export function isCollectionResult(v: unknown): v is CollectionResult {
   return v instanceof CollectionResult;
