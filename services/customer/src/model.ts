@@ -1,6 +1,6 @@
 /** A customer: field schemas (for calls), the row mapping, and the RES model it is served as. */
 import { data, frozen, model, z, type ModelResult, type Value } from '@hub/res';
-import type { Entity } from '@hub/store';
+import { isoTime, type Entity } from '@hub/store';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -37,14 +37,12 @@ export interface Customer extends Entity, CustomerInput {
 /** Column of each writable field. */
 export const COLUMNS = { name: 'name', email: 'email', company: 'company', phone: 'phone', address: 'address', tags: 'tags', active: 'active' } as const;
 
-/** Timestamps arrive as Date (plain rows) or as JSON strings (rows returned as jsonb). */
-const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
 
 export function fromRow(r: Record<string, unknown>): Customer {
   return {
     id: String(r.id), name: String(r.name), email: String(r.email), company: String(r.company), phone: String(r.phone),
     address: String(r.address), tags: (r.tags as string[] | null) ?? [], active: r.active === true,
-    version: Number(r.version), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    version: Number(r.version), createdAt: isoTime(r.created_at), updatedAt: isoTime(r.updated_at),
   };
 }
 

@@ -8,12 +8,13 @@ import type { ServiceCore } from './core.ts';
 import { parseEnvelope, parseSubject, type RequestEnvelope, type RequestSubject } from './envelope.ts';
 import { ErrorCode, ResError, ResUsageError, toErrorObject } from './errors.ts';
 import { execute } from './execute.ts';
-import { compose, type Middleware, type RequestInfo } from './middleware.ts';
+import { runMiddleware, type Middleware, type RequestInfo } from './middleware.ts';
 import type { Outcome } from './reply.ts';
 import { Responder } from './responder.ts';
 import type { Route } from './router.ts';
 import { qualify } from './pattern.ts';
 import type { Holds } from './queue.ts';
+import { Request, type RequestFields } from './request.ts';
 
 /** Most parsed request subjects remembered per dispatcher (emptied when full). */
 const SUBJECT_CACHE_MAX = 10_000;
@@ -88,22 +89,46 @@ async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subj
   const ok = env instanceof ResError ? undefined : env;
   responder.isHttp = ok?.isHttp ?? false;
   const pattern = route === null ? UNKNOWN_PATTERN : qualify(core.name, route.def.pattern);
-  const req: RequestInfo = {
+  const req = new Incoming({
     type: subject?.type ?? 'unknown', subject: msg.subject, rname: subject?.rname ?? '', query: ok?.query, pattern,
-    method: subject?.method, cid: ok?.cid, isHttp: responder.isHttp, receivedAt, startedAt: performance.now(),
-    headers: headersOf(msg.headers), outcome: undefined, errorCode: undefined,
-    log: core.log.child({ rid: subject?.rname, type: subject?.type, method: subject?.method }),
-  };
-  const terminal = async (): Promise<void> => {
-    req.outcome = await outcomeOf(core, req, subject, route, env, responder, holds);
-    req.errorCode = req.outcome.kind === 'error' ? req.outcome.error.code : undefined;
-  };
+    method: subject?.method, cid: ok?.cid, isHttp: responder.isHttp, receivedAt, headers: headersOf(msg.headers),
+  }, core.log, { core, subject, route, env, responder, holds });
   try {
-    await compose(mws, terminal)(req);
+    await runMiddleware(mws, req, finish);
   } catch (err) {
     req.outcome = fail(req, err);
   }
   responder.send(req.outcome ?? fail(req, new ResUsageError('middleware returned without calling next()')));
+}
+
+/** What the innermost step needs besides the request: kept private, middleware sees `RequestInfo`. */
+interface Routed {
+  readonly core: ServiceCore;
+  readonly subject: RequestSubject | null;
+  readonly route: Route | null;
+  readonly env: RequestEnvelope | ResError;
+  readonly responder: Responder;
+  readonly holds: Holds;
+}
+
+class Incoming extends Request {
+  readonly #routed: Routed;
+
+  constructor(f: RequestFields, base: ServiceCore['log'], routed: Routed) {
+    super(f, base);
+    this.#routed = routed;
+  }
+
+  /** The innermost step: runs the handler and records its outcome. */
+  async finish(): Promise<void> {
+    const r = this.#routed;
+    this.outcome = await outcomeOf(r.core, this, r.subject, r.route, r.env, r.responder, r.holds);
+    this.errorCode = this.outcome.kind === 'error' ? this.outcome.error.code : undefined;
+  }
+}
+
+function finish(req: Incoming): Promise<void> {
+  return req.finish();
 }
 
 async function outcomeOf(core: ServiceCore, req: RequestInfo, subject: RequestSubject | null, route: Route | null, env: RequestEnvelope | ResError, responder: Responder, holds: Holds): Promise<Outcome> {

@@ -47,7 +47,7 @@ function targetOf(x: Execution): Target {
 }
 
 async function executeGet(x: Execution): Promise<Outcome> {
-  const answer = await invokeGet(x.core, targetOf(x), x.req.log, (ms) => { x.responder.timeout(ms); }, x.holds);
+  const answer = await invokeGet(x.core, targetOf(x), x.req, x.responder, x.holds);
   // The protocol: system.notFound SHOULD be sent if the resource does not exist.
   if (answer === null) throw ResError.notFound();
   return answer.kind === 'model'

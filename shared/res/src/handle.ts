@@ -25,6 +25,41 @@ export interface Target {
   readonly rawQuery?: string | undefined;
 }
 
+/** Whose logger a context uses: the request's (built on first use), or the service's. */
+export interface Logs { readonly log: Logger }
+
+/** Where a context's `timeout(ms)` pre-responses go. */
+export interface Timer { timeout(ms: number): void }
+
+/** For gets with no requester to extend (`r.value()`). */
+const NO_TIMER: Timer = { timeout: () => undefined };
+
+/**
+ * A get handler's context. Like the call context (see Handle), a class: the service scope, the
+ * logger and `timeout` are built only if the handler reads them.
+ */
+class Get implements GetContext {
+  readonly rid: string;
+  readonly rname: string;
+  readonly params: AnyParams;
+  readonly query: unknown;
+  readonly #core: ServiceCore;
+  readonly #x: { readonly logs: Logs; readonly timer: Timer; readonly holds: Holds };
+
+  constructor(core: ServiceCore, t: Target, query: unknown, x: { readonly logs: Logs; readonly timer: Timer; readonly holds: Holds }) {
+    this.rid = joinRid(t.rname, t.rawQuery);
+    this.rname = t.rname;
+    this.params = t.params;
+    this.query = query;
+    this.#core = core;
+    this.#x = x;
+  }
+
+  get service(): ServiceScope { return this.#core.scope(this.#x.holds); }
+  get log(): Logger { return this.#x.logs.log; }
+  get timeout(): GetContext['timeout'] { return (ms) => { this.#x.timer.timeout(ms); }; }
+}
+
 /** A get handler's checked answer, ready to encode. */
 export type GetAnswer =
   | { readonly kind: 'model'; readonly model: Record<string, unknown>; readonly query: string | undefined; readonly state: ResourceState }
@@ -34,15 +69,11 @@ export type GetAnswer =
  * Runs the get handler, parsing the query for query resources, and checks the answer.
  * Null = not found.
  */
-export async function invokeGet(core: ServiceCore, t: Target, log: Logger, timeout: (ms: number) => void, holds: Holds): Promise<GetAnswer | null> {
+export async function invokeGet(core: ServiceCore, t: Target, logs: Logs, timer: Timer, holds: Holds): Promise<GetAnswer | null> {
   const get = t.def.spec.get;
   if (get === undefined) return null;
   const q = t.def.spec.query === undefined ? undefined : await parseQuery({ schema: t.def.spec.query, normalize: t.def.normalize }, t.rawQuery);
-  const ctx: GetContext = {
-    service: core.scope(holds), rid: joinRid(t.rname, t.rawQuery), rname: t.rname,
-    params: t.params, log, timeout, query: q?.value,
-  };
-  const state: unknown = await (get as (c: typeof ctx) => unknown)(ctx);
+  const state: unknown = await (get as (c: GetContext) => unknown)(new Get(core, t, q?.value, { logs, timer, holds }));
   if (state === null || state === undefined) return null;
   const kind = t.def.spec.kind;
   if (isModelResult(state) && kind !== 'collection') return { kind: 'model', model: verified.has(state) ? state.model : verify(state, checkModel(state.model)), query: q?.normalized, state };
@@ -138,7 +169,7 @@ export class Handle implements ResourceHandle {
   }
 
   async #value(): Promise<ResourceState | null> {
-    const answer = await invokeGet(this.#core, this.#target, this.log, () => undefined, this.#holds);
+    const answer = await invokeGet(this.#core, this.#target, this.#logs, NO_TIMER, this.#holds);
     if (answer?.kind === 'collection') this.#length = answer.collection.length;
     return answer?.state ?? null;
   }

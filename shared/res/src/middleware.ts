@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { RequestType } from './envelope.ts';
 import type { Outcome } from './reply.ts';
+import { levelEnabled } from './request.ts';
 
 /**
  * What middleware sees of a request. `outcome` and `errorCode` are set once the handler ran.
@@ -41,23 +42,19 @@ export interface RequestInfo {
 export type Middleware = (req: RequestInfo, next: () => Promise<void>) => Promise<void>;
 
 /**
- * Composes middleware around a terminal step, outermost first.
- * @example await compose([a, b], handler)(req);
+ * Runs `req` through the middleware from the `i`th on, outermost first, then `terminal`. Per
+ * request this builds only each middleware's `next`.
+ * @example await runMiddleware([a, b], req, (r) => handle(r));
  */
-export function compose(middleware: readonly Middleware[], terminal: () => Promise<void>): (req: RequestInfo) => Promise<void> {
-  return (req) => {
-    const step = (i: number): Promise<void> => {
-      const mw = middleware[i];
-      if (mw === undefined) return terminal();
-      let called = false;
-      return mw(req, () => {
-        if (called) return Promise.reject(new Error('middleware called next() twice'));
-        called = true;
-        return step(i + 1);
-      });
-    };
-    return step(0);
-  };
+export function runMiddleware<R extends RequestInfo>(middleware: readonly Middleware[], req: R, terminal: (req: R) => Promise<void>, i = 0): Promise<void> {
+  const mw = middleware[i];
+  if (mw === undefined) return terminal(req);
+  let called = false;
+  return mw(req, () => {
+    if (called) return Promise.reject(new Error('middleware called next() twice'));
+    called = true;
+    return runMiddleware(middleware, req, terminal, i + 1);
+  });
 }
 
 /** One finished request, for metrics. @example { type: 'call', pattern: 'library.book.$id', method: 'set', durationMs: 3.2, queuedMs: 0.1, errorCode: undefined } */
@@ -84,8 +81,8 @@ export interface MetricsHook {
 
 /** Debug-level log line per request: type, rid, method, duration, error code. Installed by default. @example service.use(loggingMiddleware); */
 export const loggingMiddleware: Middleware = async (req, next) => {
-  // Hot path: with debug off, add no async frame of our own.
-  if (!req.log.isLevelEnabled('debug')) return next();
+  // Hot path: with debug off, add no async frame of our own (nor build the request's logger).
+  if (!levelEnabled(req, 'debug')) return next();
   try {
     await next();
   } finally {

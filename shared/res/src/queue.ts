@@ -39,6 +39,9 @@ export const NO_HOLDS: Holds = [];
 /** A task; `holds` is what it may pass on to `run`/`push` to be re-entrant. */
 type Task = (holds: Holds) => Promise<void>;
 
+/** A queued task with the holds it runs with; `hold` (its own key) is released when it ends. */
+interface Entry { readonly task: Task; readonly holds: Holds; readonly hold: Hold | undefined }
+
 /** True when `holds` includes `key` and its task still runs. */
 export function holdsKey(holds: Holds, key: string): boolean {
   return holds.some((h) => h.active && h.key === key);
@@ -52,7 +55,7 @@ export function holdsKey(holds: Holds, key: string): boolean {
  * const title = await q.run('library.book.1', () => store.get('1').title);
  */
 export class KeyedQueue {
-  readonly #lanes = new Map<string, (() => Promise<void>)[]>();
+  readonly #lanes = new Map<string, Entry[]>();
   readonly #idleWaiters: (() => void)[] = [];
   readonly #maxPerKey: number;
   readonly #maxTotal: number;
@@ -79,23 +82,21 @@ export class KeyedQueue {
     const live = inherited.length === 0 ? NO_HOLDS : inherited.filter((h) => h.active);
     if (key === null) {
       this.#pending++;
-      void this.#runOne(() => task(live));
+      void this.#runOne({ task, holds: live, hold: undefined });
       return true;
     }
     let lane = this.#lanes.get(key);
     if (lane !== undefined && lane.length >= this.#maxPerKey) return false;
+    // Plain entries rather than a wrapping closure per task: this runs for every request.
     const hold: Hold = { key, active: true };
-    const holds = live.length === 0 ? [hold] : [...live, hold];
-    const wrapped = async (): Promise<void> => {
-      try { await task(holds); } finally { hold.active = false; }
-    };
+    const entry: Entry = { task, holds: live.length === 0 ? [hold] : [...live, hold], hold };
     this.#pending++;
     if (lane === undefined) {
-      lane = [wrapped];
+      lane = [entry];
       this.#lanes.set(key, lane);
       void this.#drain(key, lane);
     } else {
-      lane.push(wrapped);
+      lane.push(entry);
     }
     return true;
   }
@@ -128,23 +129,24 @@ export class KeyedQueue {
     });
   }
 
-  async #drain(key: string, lane: (() => Promise<void>)[]): Promise<void> {
+  async #drain(key: string, lane: Entry[]): Promise<void> {
     // Start on a later microtask: the pusher (a NATS callback) returns before any handler runs.
     await Promise.resolve();
-    for (let task = lane[0]; task !== undefined; task = lane[0]) {
-      await this.#runOne(task, false);
+    for (let entry = lane[0]; entry !== undefined; entry = lane[0]) {
+      await this.#runOne(entry, false);
       lane.shift();
     }
     this.#lanes.delete(key);
   }
 
-  async #runOne(task: () => Promise<void>, deferStart = true): Promise<void> {
+  async #runOne(entry: Entry, deferStart = true): Promise<void> {
     if (deferStart) await Promise.resolve();
     try {
-      await task();
+      await entry.task(entry.holds);
     } catch {
       // Tasks handle and log their own failures; the queue must keep going regardless.
     } finally {
+      if (entry.hold !== undefined) entry.hold.active = false;
       this.#pending--;
       if (this.#pending === 0) for (const w of this.#idleWaiters.splice(0)) w();
     }

@@ -10,6 +10,7 @@ export type { Db, DbOptions, Queryable } from './db.ts';
 export { migrate } from './migrate.ts';
 export type { MigrateOptions } from './migrate.ts';
 export { defineTable, diff } from './table.ts';
+export { isoTime } from './time.ts';
 export type { Entity, ReadCache, Table, TableSpec, Updated, WriteMeta } from './table.ts';
 export { MAX_COMBINED_UPDATES } from './update.ts';
 export { toResError, isRetryable, fieldOf, SQLSTATE } from './errors.ts';

@@ -1,0 +1,73 @@
+/**
+ * The per-request record middleware sees (`RequestInfo`). Its logger is built on first use: a
+ * pino child serialises its bindings when created, and most requests never log.
+ */
+import type { Logger } from 'pino';
+import type { RequestType } from './envelope.ts';
+import type { RequestInfo } from './middleware.ts';
+import type { Outcome } from './reply.ts';
+
+/** What a request is known by when it arrives. */
+export interface RequestFields {
+  readonly type: RequestType | 'unknown';
+  readonly subject: string;
+  readonly rname: string;
+  readonly query: string | undefined;
+  readonly pattern: string;
+  readonly method: string | undefined;
+  readonly cid: string | undefined;
+  readonly isHttp: boolean;
+  readonly receivedAt: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export class Request implements RequestInfo {
+  readonly type: RequestInfo['type'];
+  readonly subject: string;
+  readonly rname: string;
+  readonly query: string | undefined;
+  readonly pattern: string;
+  readonly method: string | undefined;
+  readonly cid: string | undefined;
+  readonly isHttp: boolean;
+  readonly receivedAt: number;
+  readonly startedAt = performance.now();
+  readonly headers: Readonly<Record<string, string>>;
+  outcome: Outcome | undefined = undefined;
+  errorCode: string | undefined = undefined;
+
+  readonly #base: Logger;
+  #log: Logger | undefined;
+
+  constructor(f: RequestFields, base: Logger) {
+    this.type = f.type;
+    this.subject = f.subject;
+    this.rname = f.rname;
+    this.query = f.query;
+    this.pattern = f.pattern;
+    this.method = f.method;
+    this.cid = f.cid;
+    this.isHttp = f.isHttp;
+    this.receivedAt = f.receivedAt;
+    this.headers = f.headers;
+    this.#base = base;
+  }
+
+  /** The request's logger: the service's, bound to rid, type and method. */
+  get log(): Logger {
+    this.#log ??= this.#base.child({ rid: this.rname === '' ? undefined : this.rname, type: this.type === 'unknown' ? undefined : this.type, method: this.method });
+    return this.#log;
+  }
+
+  /** Whether the request's logger would log at `level`, without building it. */
+  levelEnabled(level: string): boolean {
+    return (this.#log ?? this.#base).isLevelEnabled(level);
+  }
+}
+
+/**
+ * @example if (!levelEnabled(req, 'debug')) return next();
+ */
+export function levelEnabled(req: RequestInfo, level: string): boolean {
+  return req instanceof Request ? req.levelEnabled(level) : req.log.isLevelEnabled(level);
+}
