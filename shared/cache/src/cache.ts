@@ -131,15 +131,16 @@ export function createCache(o: CacheOptions): Cache {
     return value;
   };
 
-  // Invalidations are coalesced: every key invalidated in one turn of the event loop (e.g. all
-  // writes whose commits arrived together) goes out in one DEL, and each caller resumes once the
-  // DEL holding its key has been answered: one round trip per turn instead of one per write.
+  // Invalidations are coalesced: every key invalidated in one burst (e.g. by all writes whose
+  // commits arrived together) goes out in one DEL, and each caller resumes once the DEL holding
+  // its key has been answered: one round trip per burst instead of one per write. A burst ends on
+  // nextTick: after the current callbacks and their promise chains, before Node polls for I/O.
   let pendingDel: { keys: Set<string>; done: Promise<void> } | undefined;
   const del = (key: string): Promise<void> => {
     if (pendingDel === undefined) {
       const keys = new Set<string>();
       const done = new Promise<void>((resolve, reject) => {
-        setImmediate(() => {
+        process.nextTick(() => {
           pendingDel = undefined;
           if (redis.status !== 'ready') { reject(new Error(`redis ${redis.status}`)); return; }
           redis.del(...keys).then(() => { resolve(); }, reject);

@@ -1,6 +1,7 @@
 /**
  * The `update` statement of table-backed models (see table.ts), with group commit: updates of the
- * same columns started in one event-loop turn run as ONE statement — one round trip, one
+ * same columns started in one burst (the callbacks of one I/O event and everything their promises
+ * run before Node polls again: flushed on `process.nextTick`) run as ONE statement — one round trip, one
  * transaction, one plan execution — instead of one each. On a busy, CPU-bound host that per-
  * statement cost is most of what a write costs Postgres and the service.
  *
@@ -140,7 +141,11 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
     for (const p of items) p.resolve(rows.get(p.r.id));
   };
 
-  /** Updates waiting for the end of this turn, by column list, then by id. */
+  /**
+   * Updates waiting for the end of this burst, by column list, then by id. nextTick rather than
+   * setImmediate: the batch goes out before other I/O callbacks run, which measured lower
+   * latency (and higher throughput at a fixed number of callers) than gathering across them.
+   */
   const waiting = new Map<string, Map<string, Pending>>();
   const flush = (shape: string, batch: Map<string, Pending>): void => {
     if (waiting.get(shape) !== batch) return; // already flushed (it was full)
@@ -155,7 +160,7 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
     if (batch === undefined) {
       const created = new Map<string, Pending>();
       waiting.set(shape, created);
-      setImmediate(() => { flush(shape, created); });
+      process.nextTick(() => { flush(shape, created); });
       batch = created;
     }
     const open = batch;
