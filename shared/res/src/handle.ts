@@ -45,6 +45,7 @@ class Get implements GetContext {
   readonly query: unknown;
   readonly #core: ServiceCore;
   readonly #x: { readonly logs: Logs; readonly timer: Timer; readonly holds: Holds };
+  #scope: ServiceScope | undefined;
 
   constructor(core: ServiceCore, t: Target, query: unknown, x: { readonly logs: Logs; readonly timer: Timer; readonly holds: Holds }) {
     this.rid = joinRid(t.rname, t.rawQuery);
@@ -55,7 +56,10 @@ class Get implements GetContext {
     this.#x = x;
   }
 
-  get service(): ServiceScope { return this.#core.scope(this.#x.holds); }
+  get service(): ServiceScope {
+    this.#scope ??= this.#core.scope(this.#x.holds);
+    return this.#scope;
+  }
   get log(): Logger { return this.#x.logs.log; }
   get timeout(): GetContext['timeout'] { return (ms) => { this.#x.timer.timeout(ms); }; }
 }
@@ -105,6 +109,7 @@ export class Handle implements ResourceHandle {
   readonly #target: Target;
   readonly #logs: { readonly log: Logger };
   readonly #holds: Holds;
+  #scope: ServiceScope | undefined;
 
   /**
    * `logs`: whose logger to use (the request's), default the service's. `holds`: the queue keys
@@ -119,7 +124,10 @@ export class Handle implements ResourceHandle {
 
   get log(): Logger { return this.#logs.log; }
 
-  get service(): ServiceScope { return this.#core.scope(this.#holds); }
+  get service(): ServiceScope {
+    this.#scope ??= this.#core.scope(this.#holds);
+    return this.#scope;
+  }
   get rname(): string { return this.#target.rname; }
   get params(): AnyParams { return this.#target.params; }
 
