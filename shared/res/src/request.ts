@@ -3,23 +3,11 @@
  * pino child serialises its bindings when created, and most requests never log.
  */
 import type { Logger } from 'pino';
-import type { RequestType } from './envelope.ts';
 import type { RequestInfo } from './middleware.ts';
 import type { Outcome } from './reply.ts';
 
 /** What a request is known by when it arrives. */
-export interface RequestFields {
-  readonly type: RequestType | 'unknown';
-  readonly subject: string;
-  readonly rname: string;
-  readonly query: string | undefined;
-  readonly pattern: string;
-  readonly method: string | undefined;
-  readonly cid: string | undefined;
-  readonly isHttp: boolean;
-  readonly receivedAt: number;
-  readonly headers: Readonly<Record<string, string>>;
-}
+export type RequestFields = Omit<RequestInfo, 'log' | 'startedAt' | 'outcome' | 'errorCode'>;
 
 export class Request implements RequestInfo {
   readonly type: RequestInfo['type'];
