@@ -37,7 +37,6 @@ export interface Customer extends Entity, CustomerInput {
 /** Column of each writable field. */
 export const COLUMNS = { name: 'name', email: 'email', company: 'company', phone: 'phone', address: 'address', tags: 'tags', active: 'active' } as const;
 
-
 export function fromRow(r: Record<string, unknown>): Customer {
   return {
     id: String(r.id), name: String(r.name), email: String(r.email), company: String(r.company), phone: String(r.phone),
@@ -56,7 +55,10 @@ export function toValues(c: Partial<Customer>): Record<string, Value> {
   return out;
 }
 
-/** Models of cached customers (frozen, shared by every read of the cache): built and encoded once. */
+/**
+ * Models of cached customers (frozen objects, shared by every near-cache hit): each built, checked
+ * and encoded once. A customer read from Redis again is a new object and gets a new model.
+ */
 const models = new WeakMap<Customer, ModelResult>();
 
 export function toModel(c: Customer): ModelResult {

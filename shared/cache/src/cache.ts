@@ -3,9 +3,9 @@
  *
  * Contract:
  * - `read(key, load)`: cached value, or `load()` once per key at a time (single flight) and store
- *   it with a TTL; `undefined` (not found) is cached too, for a shorter TTL. Values come back
- *   deep-frozen: one object is shared by every reader (near cache, single flight), so none may
- *   change it under the others — and callers may key their own memos on it.
+ *   it with a TTL; `undefined` (not found) is cached too, for a shorter TTL. Values (JSON data)
+ *   come back deep-frozen: one object is shared by every reader (near cache, single flight), so
+ *   none may change it under the others — and callers may key their own memos on it.
  * - `invalidate(key)`: call after commit and BEFORE sending the RES event, so a client that saw
  *   the event never reads the old value. A load that started before the invalidation does not
  *   write its (possibly old) result back.
@@ -134,7 +134,7 @@ export function createCache(o: CacheOptions): Cache {
   // Invalidations are coalesced: every key invalidated in one burst (e.g. by all writes whose
   // commits arrived together) goes out in one DEL, and each caller resumes once the DEL holding
   // its key has been answered: one round trip per burst instead of one per write. A burst ends on
-  // nextTick: after the current callbacks and their promise chains, before Node polls for I/O.
+  // nextTick: after the current I/O callback and the promise callbacks it set off.
   let pendingDel: { keys: Set<string>; done: Promise<void> } | undefined;
   const del = (key: string): Promise<void> => {
     if (pendingDel === undefined) {

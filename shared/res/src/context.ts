@@ -15,6 +15,8 @@ export type ChangeValues = Readonly<Record<string, Value | DeleteAction>>;
 
 /** What a query request callback can do: collect events, or return the full state. @example queryEvent(({ query, add }) => { add(newItem, indexIn(query)); }) */
 export interface QueryRequestContext<PP = AnyParams, Q = unknown> {
+  /** The service, scoped to this resource's queue (the callback holds it): see `RequestContext.service`. */
+  readonly service: ServiceScope;
   readonly rname: string;
   readonly params: PP;
   /** The normalized query Resgate asks about, parsed by the resource's query schema. */

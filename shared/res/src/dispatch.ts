@@ -92,7 +92,7 @@ async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subj
   const req = new Incoming({
     type: subject?.type ?? 'unknown', subject: msg.subject, rname: subject?.rname ?? '', query: ok?.query, pattern,
     method: subject?.method, cid: ok?.cid, isHttp: responder.isHttp, receivedAt, headers: headersOf(msg.headers),
-  }, core.log, { core, subject, route, env, responder, holds });
+  }, core, { subject, route, env, responder, holds });
   try {
     await runMiddleware(mws, req, finish);
   } catch (err) {
@@ -103,7 +103,6 @@ async function run(core: ServiceCore, mws: readonly Middleware[], msg: Msg, subj
 
 /** What the innermost step needs besides the request: kept private, middleware sees `RequestInfo`. */
 interface Routed {
-  readonly core: ServiceCore;
   readonly subject: RequestSubject | null;
   readonly route: Route | null;
   readonly env: RequestEnvelope | ResError;
@@ -112,23 +111,25 @@ interface Routed {
 }
 
 class Incoming extends Request {
+  readonly #core: ServiceCore;
   readonly #routed: Routed;
 
-  constructor(f: RequestFields, base: ServiceCore['log'], routed: Routed) {
-    super(f, base);
+  constructor(f: RequestFields, core: ServiceCore, routed: Routed) {
+    super(f, core, routed.holds);
+    this.#core = core;
     this.#routed = routed;
   }
 
-  /** The innermost step: runs the handler and records its outcome. */
-  async finish(): Promise<void> {
-    const r = this.#routed;
-    this.outcome = await outcomeOf(r.core, this, r.subject, r.route, r.env, r.responder, r.holds);
-    this.errorCode = this.outcome.kind === 'error' ? this.outcome.error.code : undefined;
+  /** The innermost step: runs the handler and records its outcome. Static: middleware cannot call it. */
+  static async finish(req: Incoming): Promise<void> {
+    const r = req.#routed;
+    req.outcome = await outcomeOf(req.#core, req, r.subject, r.route, r.env, r.responder, r.holds);
+    req.errorCode = req.outcome.kind === 'error' ? req.outcome.error.code : undefined;
   }
 }
 
 function finish(req: Incoming): Promise<void> {
-  return req.finish();
+  return Incoming.finish(req);
 }
 
 async function outcomeOf(core: ServiceCore, req: RequestInfo, subject: RequestSubject | null, route: Route | null, env: RequestEnvelope | ResError, responder: Responder, holds: Holds): Promise<Outcome> {

@@ -80,18 +80,22 @@ export async function invokeGet(core: ServiceCore, t: Target, logs: Logs, timer:
   const state: unknown = await (get as (c: GetContext) => unknown)(new Get(core, t, q?.value, { logs, timer, holds }));
   if (state === null || state === undefined) return null;
   const kind = t.def.spec.kind;
-  if (isModelResult(state) && kind !== 'collection') return { kind: 'model', model: verified.has(state) ? state.model : verify(state, checkModel(state.model)), query: q?.normalized, state };
-  if (isCollectionResult(state) && kind !== 'model') return { kind: 'collection', collection: verified.has(state) ? state.collection : verify(state, checkCollection(state.collection)), query: q?.normalized, state };
+  if (isModelResult(state) && kind !== 'collection') return { kind: 'model', model: verified.has(state) ? state.model : verify(state, checkModel(state.model), state.model), query: q?.normalized, state };
+  if (isCollectionResult(state) && kind !== 'model') return { kind: 'collection', collection: verified.has(state) ? state.collection : verify(state, checkCollection(state.collection), state.collection), query: q?.normalized, state };
   throw new ResUsageError(`get ${t.def.pattern}: return model(...) or collection(...)${kind === undefined ? '' : ` (declared kind: ${kind})`}, or null`);
 }
 
 /** `frozen()` results whose values passed the checks once: they cannot have changed since. */
 const verified = new WeakSet<ResourceState>();
 
-/** Passes `checkedValue` through, remembering a frozen `state` as checked. */
-function verify<V>(state: ResourceState, checkedValue: V): V {
-  if (isFrozenResult(state)) verified.add(state);
-  return checkedValue;
+/**
+ * After the checks passed: a frozen `state` is remembered as checked and answered with its own
+ * value (so the reply can be matched to it, see `rememberedReply`); anything else with the checked copy.
+ */
+function verify<V>(state: ResourceState, checkedValue: V, own: V): V {
+  if (!isFrozenResult(state)) return checkedValue;
+  verified.add(state);
+  return own;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { RequestType } from './envelope.ts';
 import type { Outcome } from './reply.ts';
+import type { ServiceScope } from './scope.ts';
 import { levelEnabled } from './request.ts';
 
 /**
@@ -25,6 +26,11 @@ export interface RequestInfo {
   readonly isHttp: boolean;
   /** Request-scoped logger. */
   readonly log: Logger;
+  /**
+   * The service, scoped to the request's resource: middleware runs in that resource's queue, so
+   * `with` on it must go through here (the bare service would wait for this very request).
+   */
+  readonly service: ServiceScope;
   /** `performance.now()` at receipt (queueing time counts towards Resgate's timeout). */
   readonly receivedAt: number;
   /** `performance.now()` when the request left its queue. */

@@ -9,8 +9,10 @@ import { ErrorCode, ResError, toErrorObject } from './errors.ts';
 import { checkIndex, checkKind } from './event-checks.ts';
 import type { Target } from './handle.ts';
 import { parseQuery } from './query.ts';
+import type { Holds } from './queue.ts';
 import { encodeReply, type Outcome } from './reply.ts';
 import { isCollectionResult, isModelResult } from './results.ts';
+import type { ServiceScope } from './scope.ts';
 import { checkChange, checkCollection, checkModel, checkValue } from './values.ts';
 
 /** One event in a query response: `{ event, data }`. */
@@ -28,7 +30,7 @@ export function startQueryEvent(core: ServiceCore, t: Target, cb: QueryCallback)
       const reply = msg.reply;
       if (reply === undefined) return;
       // Never block the read loop: answer in the resource's queue.
-      if (!core.queue.push(t.key, () => answer(core, t, cb, msg, reply))) {
+      if (!core.queue.push(t.key, (holds) => answer(core, t, cb, msg, reply, holds))) {
         core.publish(reply, encodeReply({ kind: 'error', error: ResError.internal().toErrorObject() }));
       }
     },
@@ -41,10 +43,10 @@ export function startQueryEvent(core: ServiceCore, t: Target, cb: QueryCallback)
   core.publish(`event.${t.rname}.query`, JSON.stringify({ subject: inbox }));
 }
 
-async function answer(core: ServiceCore, t: Target, cb: QueryCallback, msg: Msg, reply: string): Promise<void> {
+async function answer(core: ServiceCore, t: Target, cb: QueryCallback, msg: Msg, reply: string, holds: Holds): Promise<void> {
   let outcome: Outcome;
   try {
-    outcome = await collect(t, cb, queryOf(msg));
+    outcome = await collect(t, cb, queryOf(msg), core.scope(holds));
   } catch (err) {
     const { error, unexpected } = toErrorObject(err);
     if (unexpected) core.log.error({ err, rid: t.rname }, 'query request failed');
@@ -60,11 +62,11 @@ function queryOf(msg: Msg): string {
   return q;
 }
 
-async function collect(t: Target, cb: QueryCallback, normalizedQuery: string): Promise<Outcome> {
+async function collect(t: Target, cb: QueryCallback, normalizedQuery: string, service: ServiceScope): Promise<Outcome> {
   const q = t.def.spec.query === undefined ? undefined : await parseQuery({ schema: t.def.spec.query, normalize: t.def.normalize }, normalizedQuery);
   const events: QueryEventItem[] = [];
   const ctx: QueryRequestContext = {
-    rname: t.rname, params: t.params, query: q?.value, normalizedQuery,
+    service, rname: t.rname, params: t.params, query: q?.value, normalizedQuery,
     change: (values) => {
       checkKind(t.def, 'change');
       const checked = checkChange(values);

@@ -3,7 +3,7 @@
  * internal error to Resgate; a void call is `{"result":null}`), optionally `meta`.
  */
 import { ResUsageError, type ErrorObject } from './errors.ts';
-import { isFrozenResult, type ResourceState } from './results.ts';
+import { isFrozenResult, type CollectionResult, type ModelResult, type ResourceState } from './results.ts';
 
 /** HTTP metadata for the reply; only sent when the request had `isHttp: true`. */
 export interface ResponseMeta {
@@ -62,6 +62,10 @@ const utf8 = new TextEncoder();
  */
 export function rememberedReply(o: Outcome): Uint8Array | undefined {
   if ((o.kind !== 'model' && o.kind !== 'collection') || o.state === undefined || o.query !== undefined || !isFrozenResult(o.state)) return undefined;
+  // The outcome must still carry the frozen value itself: a middleware that replaced it (say, to
+  // redact) gets its own reply encoded, and nothing is remembered for it.
+  const own = o.kind === 'model' ? o.model === (o.state as ModelResult).model : o.collection === (o.state as CollectionResult).collection;
+  if (!own) return undefined;
   let bytes = remembered.get(o.state);
   if (bytes === undefined) {
     bytes = utf8.encode(encodeReply(o));

@@ -80,7 +80,9 @@ const frozenResults = new WeakSet<ResourceState>();
 /**
  * Deep-freezes a get result and marks it as never changing. Returned again from a get handler
  * (the same object, e.g. one kept per cached record), it is checked and JSON-encoded only the
- * first time: later gets reuse the encoded reply. Freezing is what makes that safe. Returns
+ * first time: later gets reuse the encoded reply. Freezing is what makes that safe — for plain
+ * JSON data, which is what RES values are: a Date, Map or Buffer inside `data()` can still change
+ * (Object.freeze does not reach their contents), so keep those out of frozen results. Returns
  * its argument.
  * @example const cached = new WeakMap<Book, ModelResult>(); // book → frozen(model({ ...book }))
  */
@@ -96,7 +98,7 @@ export function isFrozenResult(state: ResourceState): boolean {
 }
 
 function deepFreeze(v: unknown, seen: Set<object>): void {
-  if (typeof v !== 'object' || v === null || seen.has(v)) return;
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || seen.has(v)) return;
   seen.add(v);
   Object.freeze(v);
   for (const x of Object.values(v)) deepFreeze(x, seen);

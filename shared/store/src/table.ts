@@ -46,6 +46,7 @@ export interface WriteMeta { readonly actor?: unknown; readonly expectedVersion?
 export interface Updated<T> { readonly before: T; readonly after: T; readonly changed: Partial<T> }
 
 export interface Table<T extends Entity, W extends object> {
+  /** Read through the cache when there is one; values from the cache are deep-frozen (shared by every reader). */
   get(id: string): Promise<T | undefined>;
   create(input: W, meta?: WriteMeta): Promise<T>;
   update(id: string, patch: Partial<W>, meta?: WriteMeta): Promise<Updated<T> | undefined>;

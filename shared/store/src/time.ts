@@ -2,9 +2,10 @@
  * Timestamps as entities carry them: ISO 8601 in UTC with milliseconds (`Date#toISOString`).
  *
  * Rows come back from Postgres either with `Date` values (plain columns) or, inside the JSON the
- * mutations return, as Postgres' own text (`2026-12-01T14:44:11.123456+00:00`, the session's time
- * zone being UTC). Parsing that text with `Date` costs about 2 µs a value, four per update; the
- * UTC form is rewritten directly instead, with the same truncation to milliseconds as `Date`.
+ * mutations return, as Postgres' own text (`2026-12-01T14:44:11.123456+00:00`: the pool sets the
+ * session time zone to UTC, see db.ts). Parsing that text with `Date` costs about 2 µs a value,
+ * four per update; the UTC form is rewritten directly instead, with the same truncation to
+ * milliseconds as `Date`. Any other form still goes through `Date`.
  */
 const PG_UTC = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/;
 

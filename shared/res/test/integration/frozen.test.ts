@@ -28,6 +28,21 @@ describe('frozen get results', () => {
     expect(Object.isFrozen(state) && Object.isFrozen(state.model)).toBe(true);
   });
 
+  it('are not remembered from a reply a middleware replaced', async () => {
+    const state = frozen(model({ secret: 's', n: 1 }));
+    const item = defineResource({ pattern: 'item', access: open, get: () => state });
+    const service = await startService([item]);
+    let redact = true; // only the first get is redacted
+    service.use(async (req, next) => {
+      await next();
+      if (redact && req.outcome?.kind === 'model') req.outcome = { ...req.outcome, model: { n: 1 } };
+      redact = false;
+    });
+    const nc = await connectNats();
+    expect(await rawRequest(nc, `get.${service.name}.item`, {})).toEqual({ result: { model: { n: 1 } } });
+    expect(await rawRequest(nc, `get.${service.name}.item`, {})).toEqual({ result: { model: { secret: 's', n: 1 } } });
+  });
+
   it('are deep-frozen, and results not made by frozen() are encoded on every get', async () => {
     const tags = ['a'];
     const state = frozen(model({ tags: { data: tags } }));

@@ -2,8 +2,9 @@
 // resource (and, nested, on any resource already held) run at once instead of waiting for the
 // handler that is waiting for them. The bare service object knows no handler and queues.
 import { describe, expect, it } from 'vitest';
-import { connectNats } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { connectNats, openClient, waitFor } from '@hub/testkit';
+import { collection, defineResource, model, z } from '../../src/index.ts';
+import { getCollection } from './fixture.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const open = () => true;
@@ -32,6 +33,41 @@ describe('ctx.service (scoped to the handler)', () => {
     const reply = await rawRequest(nc, `call.${service.name}.item.touch`, {}, 3000);
     expect(reply).toEqual({ result: 'done' });
     expect(seen).toEqual([`${service.name}.item`]);
+  });
+
+  it('scopes query callbacks and middleware to their resource too', async () => {
+    const items = ['a'];
+    let fromQuery = '';
+    const search = defineResource({
+      pattern: 'search', kind: 'collection', access: open, query: z.object({ q: z.string().default('a') }),
+      get: () => collection([...items]),
+    });
+    const list = defineResource({
+      pattern: 'list', access: open, get: () => model({ n: items.length }),
+      calls: {
+        add: {
+          params: null,
+          handler: async ({ service }) => {
+            items.push('b');
+            await service.with(service.rid(search, {}), (r) => {
+              // The callback runs in search's queue: its own with() on search must not wait for it.
+              r.queryEvent(async ({ service: s, rname }) => { fromQuery = await s.with(rname, (h) => h.rname); return collection([...items]); });
+            });
+          },
+        },
+      },
+    });
+    const service = await startService([search, list]);
+    // Middleware runs in the request's queue as well: req.service is scoped the same way.
+    service.use(async (req, next) => {
+      await next();
+      if (req.type === 'call') await req.service.with(req.rname, (r) => { r.change({ n: items.length }); });
+    });
+    const client = await openClient();
+    const live = await getCollection(client, `${service.name}.search?q=a`);
+    await client.call(`${service.name}.list`, 'add');
+    await waitFor(() => live.length === 2, 'the query event to be answered');
+    expect(fromQuery).toBe(`${service.name}.search`);
   });
 
   it('queues with() from the bare service behind the running handler', async () => {
