@@ -1,5 +1,6 @@
 /**
- * Read-through cache in KeyDB/Redis (only Redis 6.2 / KeyDB 6.3 commands: GET, SET EX, DEL, SCAN).
+ * Read-through cache in KeyDB/Redis (only Redis 6.2 / KeyDB 6.3 commands: GET, MGET, SET EX, DEL,
+ * INCR, EXPIRE, SCAN, and Lua scripts of those).
  *
  * Contract:
  * - `read(key, load)`: cached value, or `load()` once per key at a time (single flight) and store
@@ -8,7 +9,9 @@
  *   none may change it under the others — and callers may key their own memos on it.
  * - `invalidate(key)`: call after commit and BEFORE sending the RES event, so a client that saw
  *   the event never reads the old value. A load that started before the invalidation does not
- *   write its (possibly old) result back.
+ *   write its (possibly old) result back — on any instance: each key has a generation counter in
+ *   Redis that an invalidation bumps, read with the value on a miss, and a fill only succeeds if
+ *   the generation is still the one the load started under.
  * - Redis down: reads go to the loader (logged once per outage, counted in `stats`). An
  *   invalidation that could not reach Redis makes every cached value suspect: the cache is
  *   bypassed until this prefix has been flushed on reconnect, so it never serves a stale value.
@@ -23,6 +26,17 @@ export const DEFAULT_NEGATIVE_TTL_S = 30;
 /** A Redis command slower than this counts as a failure (the read goes to the loader). */
 export const COMMAND_TIMEOUT_MS = 250;
 const NOT_FOUND = '\u0000nf';
+
+/** KEYS: value, generation. ARGV: the generation the load started under, payload, TTL. */
+const FILL_IF_CURRENT = `if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1`;
+/** KEYS: value, generation, value, generation, ... ARGV: the generations' TTL. */
+const INVALIDATE = `for i = 1, #KEYS, 2 do redis.call('DEL', KEYS[i]) redis.call('INCR', KEYS[i + 1]) redis.call('EXPIRE', KEYS[i + 1], ARGV[1]) end return 1`;
+
+type HubRedis = Redis & {
+  hubFill(value: string, gen: string, expectedGen: string, payload: string, ttl: number): Promise<number>;
+  hubInvalidate(numKeys: number, ...args: (string | number)[]): Promise<number>;
+};
 /** While the cache is suspect and connected, retry the flush this often. */
 const FLUSH_RETRY_MS = 1000;
 
@@ -71,11 +85,17 @@ export function createCache(o: CacheOptions): Cache {
     maxRetriesPerRequest: 0,
     commandTimeout: COMMAND_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 100, 2000), // reconnect forever
-  });
+  }) as HubRedis;
+  redis.defineCommand('hubFill', { numberOfKeys: 2, lua: FILL_IF_CURRENT });
+  redis.defineCommand('hubInvalidate', { lua: INVALIDATE });
   const ttl = o.ttlSeconds ?? DEFAULT_TTL_S;
   const negTtl = o.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_S;
+  // A generation outlives any load that could have read it (loads take seconds, not minutes); an
+  // expired one reads as '0', which refuses the fills of loads that started under another.
+  const genTtl = Math.max(ttl, negTtl, 60);
   const stats: CacheStats = { hits: 0, nearHits: 0, misses: 0, loads: 0, fallbacks: 0, failures: 0, flushes: 0 };
   const full = (key: string) => `${o.prefix}:${key}`;
+  const gen = (fullKey: string) => `${fullKey}#gen`;
   const near = o.near === false ? undefined : startNearCache(redis, o.url, o.log);
   /** Loads in progress; `stale` is set by invalidate so the load does not write back old data. */
   const inflight = new Map<string, { p: Promise<unknown>; stale: boolean }>();
@@ -121,12 +141,13 @@ export function createCache(o: CacheOptions): Cache {
 
   const usable = () => redis.status === 'ready' && !suspect;
 
-  const loadAndStore = async <T>(key: string, load: () => Promise<T | undefined>, flight: { stale: boolean }): Promise<T | undefined> => {
+  /** `generation`: read with the miss; undefined (Redis failed) = do not fill. */
+  const loadAndStore = async <T>(key: string, load: () => Promise<T | undefined>, flight: { stale: boolean }, generation: string | undefined): Promise<T | undefined> => {
     stats.loads++;
     const value = deepFreeze(await load());
-    if (usable() && !flight.stale) {
+    if (usable() && !flight.stale && generation !== undefined) {
       const payload = value === undefined ? NOT_FOUND : JSON.stringify(value);
-      await redis.set(full(key), payload, 'EX', value === undefined ? negTtl : ttl).catch((err: unknown) => { failed(err, 'set'); });
+      await redis.hubFill(full(key), gen(full(key)), generation, payload, value === undefined ? negTtl : ttl).catch((err: unknown) => { failed(err, 'set'); });
     }
     return value;
   };
@@ -143,7 +164,8 @@ export function createCache(o: CacheOptions): Cache {
         process.nextTick(() => {
           pendingDel = undefined;
           if (redis.status !== 'ready') { reject(new Error(`redis ${redis.status}`)); return; }
-          redis.del(...keys).then(() => { resolve(); }, reject);
+          const args = [...keys].flatMap((k) => [k, gen(k)]);
+          redis.hubInvalidate(args.length, ...args, genTtl).then(() => { resolve(); }, reject);
         });
       });
       pendingDel = { keys, done };
@@ -153,6 +175,7 @@ export function createCache(o: CacheOptions): Cache {
   };
 
   const read = async <T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
+    let missGeneration: string | undefined;
     if (!usable()) stats.fallbacks++;
     else {
       const local = near?.get(full(key)); // near keys are Redis keys: invalidations name those
@@ -162,14 +185,15 @@ export function createCache(o: CacheOptions): Cache {
         // from the loop's end the GET is sent in the same tick, ahead of any later DEL.
         while (pendingDel?.keys.has(full(key))) await pendingDel.done;
         const epoch = near?.epoch() ?? 0;
-        const hit = await redis.get(full(key));
-        if (hit !== null) {
+        const [hit, generation] = await redis.mget(full(key), gen(full(key)));
+        if (hit !== null && hit !== undefined) {
           stats.hits++;
           const value = hit === NOT_FOUND ? undefined : deepFreeze(JSON.parse(hit) as T);
           near?.put(full(key), value, epoch);
           return value;
         }
         stats.misses++;
+        missGeneration = generation ?? '0';
       } catch (err) {
         stats.fallbacks++;
         failed(err, 'get');
@@ -179,7 +203,7 @@ export function createCache(o: CacheOptions): Cache {
     const pending = inflight.get(key);
     if (pending) return pending.p as Promise<T | undefined>;
     const flight = { p: Promise.resolve() as Promise<unknown>, stale: false };
-    const p = loadAndStore(key, load, flight).finally(() => { if (inflight.get(key) === flight) inflight.delete(key); });
+    const p = loadAndStore(key, load, flight, missGeneration).finally(() => { if (inflight.get(key) === flight) inflight.delete(key); });
     flight.p = p;
     inflight.set(key, flight);
     return p;

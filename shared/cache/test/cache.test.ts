@@ -68,6 +68,28 @@ describe('@hub/cache', () => {
     expect(await c.read('k', () => Promise.resolve({ v: 2 }))).toEqual({ v: 2 });
   });
 
+  it('a load on one instance that an invalidation on another overtook does not fill the cache', async () => {
+    // Intent: A misses and reads v1 from the "database"; B commits v2 and invalidates; A's load
+    // finishes after that: Redis must not now hold v1 for every instance to read.
+    const prefix = uniqueName('c');
+    const a = cache(prefix);
+    const b = cache(prefix);
+    await waitFor(() => a.healthy && b.healthy, 'redis');
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const loading = new Promise<void>((r) => { started = r; });
+    const slow = a.read('k', async () => { started(); await gate; return { v: 1 }; });
+    await loading;
+    await b.invalidate('k');
+    release();
+    expect(await slow).toEqual({ v: 1 }); // A's caller still gets what it read
+    let loads = 0;
+    expect(await b.read('k', () => { loads++; return Promise.resolve({ v: 2 }); })).toEqual({ v: 2 });
+    expect(loads).toBe(1); // a miss: A's old value was refused
+    expect(await a.read('k', () => Promise.resolve({ v: 3 }))).toEqual({ v: 2 }); // B's fill was kept
+  });
+
   it('an invalidation by another instance reaches this instance’s near cache', async () => {
     // Intent: instance A serves a key from memory; instance B's invalidate (after B's commit)
     // makes A read the new value — Redis client tracking, not a TTL.
