@@ -153,8 +153,8 @@ export function createCache(o: CacheOptions): Cache {
   };
 
   // Invalidations are coalesced: every key invalidated in one burst (e.g. by all writes whose
-  // commits arrived together) goes out in one DEL, and each caller resumes once the DEL holding
-  // its key has been answered: one round trip per burst instead of one per write. A burst ends on
+  // commits arrived together) goes out in one script call (DEL, new generation), and each caller
+  // resumes once the call holding its key has been answered: one round trip per burst, not per write. A burst ends on
   // nextTick: after the current I/O callback and the promise callbacks it set off.
   let pendingDel: { keys: Set<string>; done: Promise<void> } | undefined;
   const del = (key: string): Promise<void> => {
@@ -181,8 +181,8 @@ export function createCache(o: CacheOptions): Cache {
       const local = near?.get(full(key)); // near keys are Redis keys: invalidations name those
       if (local) { stats.hits++; stats.nearHits++; return local.value as T | undefined; } // frozen when put
       try {
-        // A GET sent before a pending DEL of its key could read (and near-cache) the old value;
-        // from the loop's end the GET is sent in the same tick, ahead of any later DEL.
+        // A read sent before a pending invalidation of its key could read (and near-cache) the old
+        // value; once that is answered, the read goes out ahead of any later invalidation.
         while (pendingDel?.keys.has(full(key))) await pendingDel.done;
         const epoch = near?.epoch() ?? 0;
         const [hit, generation] = await redis.mget(full(key), gen(full(key)));

@@ -128,6 +128,7 @@ class Incoming extends Request {
   }
 }
 
+/** The innermost step, for runMiddleware: a static of the unexported class, not a method on the request middleware holds. */
 function finish(req: Incoming): Promise<void> {
   return Incoming.finish(req);
 }

@@ -111,7 +111,7 @@ export class Handle implements ResourceHandle {
   // Private fields, not constructor properties: a context shows handlers only its members.
   readonly #core: ServiceCore;
   readonly #target: Target;
-  readonly #logs: { readonly log: Logger };
+  readonly #logs: Logs;
   readonly #holds: Holds;
   #scope: ServiceScope | undefined;
 
@@ -119,7 +119,7 @@ export class Handle implements ResourceHandle {
    * `logs`: whose logger to use (the request's), default the service's. `holds`: the queue keys
    * the code using this handle holds, so its `service` can run `with` on them at once.
    */
-  constructor(core: ServiceCore, target: Target, logs: { readonly log: Logger } = core, holds: Holds = NO_HOLDS) {
+  constructor(core: ServiceCore, target: Target, logs: Logs = core, holds: Holds = NO_HOLDS) {
     this.#core = core;
     this.#target = target;
     this.#logs = logs;

@@ -43,7 +43,7 @@ type Task = (holds: Holds) => Promise<void>;
 interface Entry { readonly task: Task; readonly holds: Holds; readonly hold: Hold | undefined }
 
 /** True when `holds` includes `key` and its task still runs. */
-export function holdsKey(holds: Holds, key: string): boolean {
+function holdsKey(holds: Holds, key: string): boolean {
   return holds.some((h) => h.active && h.key === key);
 }
 

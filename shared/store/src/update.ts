@@ -2,9 +2,9 @@
  * The `update` statement of table-backed models (see table.ts), with group commit: updates of the
  * same columns started in one burst (an I/O callback and the promise callbacks it sets off; flushed
  * on `process.nextTick`, so later callbacks of the same poll phase start a new batch) run as ONE
- * statement — one round trip, one
- * transaction, one plan execution — instead of one each. On a busy, CPU-bound host that per-
- * statement cost is most of what a write costs Postgres and the service.
+ * statement — one round trip, one transaction, one plan execution — instead of one each. On a
+ * busy, CPU-bound host that per-statement cost is most of what a write costs Postgres and the
+ * service.
  *
  * Each update keeps the semantics of its own statement:
  * - it commits with its outbox row or not at all; a combined statement that Postgres refuses
