@@ -1,5 +1,5 @@
 /** A customer: field schemas (for calls), the row mapping, and the RES model it is served as. */
-import { data, frozen, model, z, type ModelResult, type Value } from '@hub/res';
+import { data, frozen, model, z, type ModelResult, type Value } from '@hub/res/internal';
 import { isoTime, type Entity } from '@hub/store';
 
 const text = (max: number) => z.string().trim().max(max);

@@ -5,7 +5,7 @@
  *
  * Injection: `q`, `tag` are bound parameters; `sort` is an enum mapped to fixed SQL fragments.
  */
-import { normalizeQuery, z } from '@hub/res';
+import { normalizeQuery, z } from '@hub/res/internal';
 import type { Db } from '@hub/store';
 import type { Customer } from './model.ts';
 

@@ -47,7 +47,7 @@ export async function createCustomerService(o: CustomerOptions): Promise<Custome
     db: store.db,
     lastWrites: new LastWrites(),
     customers: defineTable(store, { table: 'customers', resource: 'customer', columns: COLUMNS, fromRow, auditOmit: ['search'] }, cache),
-    rid: { customer: (s, id) => s.rid(customer, { id }), customers: (s) => s.rid(customers, {}) },
+    rid: { customer: (s, id) => s.rid('customer.$id', { id }), customers: (s) => s.rid('customers', {}) },
   };
   const customer = customerResource(deps);
   const customers = customersResource(deps);

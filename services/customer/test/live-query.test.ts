@@ -2,7 +2,7 @@
 // created, renamed and deleted; query strings are normalised and strictly validated.
 import { describe, expect, it } from 'vitest';
 import { isCollection, waitFor, type ResCollection } from '@hub/testkit';
-import { parseQueryString } from '@hub/res';
+import { parseQueryString } from '@hub/res/internal';
 import { DEFAULT_LIMIT, normalizeSearch, searchQuery } from '../src/search.ts';
 import { ridOf, startCustomer, writerClient, writerHttp } from './helpers.ts';
 

@@ -81,7 +81,7 @@ export async function createIdentity(o: IdentityOptions): Promise<Identity> {
   const deps: IdentityDeps = {
     verifier, sessions, revocations, profiles: new ProfileStore(store.db),
     cookieName: o.cookieName ?? 'hub_access_token', apiPath: o.apiPath ?? '/api/',
-    userRid: (s, sub) => s.rid(user, { sub }),
+    userRid: (s, sub) => s.rid('user.$sub', { sub }),
   };
   const user = userResource(deps);
   const service = new IdentityService({ name, resources: [authResource(deps), user], nats: { servers: o.natsUrl.split(',') }, logger }, store, revocations);

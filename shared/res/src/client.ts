@@ -3,28 +3,12 @@
  * (`timeout:"<ms>"` extends the wait), and turn error replies into `ResError`.
  */
 import { createInbox, headers, type Msg } from '@nats-io/transport-node';
+import type { RequestOptions, RequestTarget } from './contract.ts';
 import type { ServiceCore } from './core.ts';
 import { ErrorCode, fromErrorObject, ResError, ResUsageError } from './errors.ts';
 import { isValidPart, splitRid } from './pattern.ts';
 import { traceHeaders } from './tracing.ts';
 import { ref } from './values.ts';
-
-/** A RES request by resource: `get` (default without method), `call` (default with), `auth`, `access`. @example { rid: 'catalog.item.3', method: 'reserve' } */
-export interface RequestTarget {
-  readonly rid: string;
-  readonly method?: string;
-  readonly type?: 'get' | 'call' | 'auth' | 'access';
-}
-
-/** Options of `service.request`. @example service.request('call.x.y.z', params, { timeoutMs: 5000, cid }) */
-export interface RequestOptions {
-  /** Wait before `system.timeout`; pre-responses replace it. Default: the service's requestTimeoutMs. */
-  readonly timeoutMs?: number;
-  /** Token to send (as Resgate would for a connection). */
-  readonly token?: unknown;
-  /** Connection ID to send. */
-  readonly cid?: string;
-}
 
 interface Prepared { readonly subject: string; readonly payload: string }
 

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { CoreOptions } from './core.ts';
 import { ResUsageError } from './errors.ts';
-import type { MetricsHook } from './middleware.ts';
+import type { MetricsHook } from './contract.ts';
 import type { QueueLimits } from './queue.ts';
 import type { Resource } from './resource.ts';
 import type { ConnectOptions } from './system.ts';

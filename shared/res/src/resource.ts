@@ -4,7 +4,7 @@
  * string, call input from each call's zod schema, query and token from their schemas.
  */
 import type { z } from 'zod';
-import type { AccessContext, AuthContext, CallContext, GetContext } from './context.ts';
+import type { AccessContext, AuthContext, CallContext, GetContext } from './contract.ts';
 import { ResUsageError } from './errors.ts';
 import { isValidPart, parsePattern, type ParsedPattern, type PathParams } from './pattern.ts';
 import { normalizeQuery } from './query.ts';

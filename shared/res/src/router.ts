@@ -13,6 +13,8 @@ export interface Route {
   readonly rname: string;
   readonly params: Readonly<Record<string, string>>;
   readonly key: string | null;
+  /** The full pattern (`library.book.$id`): the request's low-cardinality label for logs and metrics. */
+  readonly label: string;
 }
 
 type Role = 'get' | 'owner' | 'access';
@@ -44,10 +46,13 @@ export class Router {
    * cost of a warm get. Bounded: emptied when full, so a scan over many ids cannot grow it.
    */
   readonly #cache = new Map<string, Route | null>();
+  /** Every definition's pattern, for `rid(pattern, params)`. */
+  readonly #patterns: ReadonlySet<string>;
 
   constructor(readonly name: string, readonly defs: readonly Resource[]) {
     if (!isValidPart(name)) throw new ResUsageError(`service name ${JSON.stringify(name)} must be a single RID part`);
     this.#prefix = `${name}.`;
+    this.#patterns = new Set(defs.map((d) => d.pattern));
     for (const role of ['get', 'owner', 'access'] as const) {
       const seen = new Map<string, string>();
       for (const d of defs.filter((x) => has(x, role))) {
@@ -57,6 +62,11 @@ export class Router {
         seen.set(shape, d.pattern);
       }
     }
+  }
+
+  /** True if some definition has exactly this pattern. */
+  hasPattern(pattern: string): boolean {
+    return this.#patterns.has(pattern);
   }
 
   /** The most specific definition serving `type` for `rname`, or null (→ system.notFound). */
@@ -83,7 +93,9 @@ export class Router {
       const params = matchPattern(def.parsed, tokens);
       if (params !== null && (best === null || compareSpecificity(def.parsed, best.def.parsed) < 0)) best = { def, params };
     }
-    return best === null ? null : Object.freeze({ def: best.def, params: Object.freeze(best.params), rname, key: this.keyOf(best.def, rname, best.params) });
+    return best === null ? null : Object.freeze({
+      def: best.def, params: Object.freeze(best.params), rname, key: this.keyOf(best.def, rname, best.params), label: qualify(this.name, best.def.pattern),
+    });
   }
 
   /**

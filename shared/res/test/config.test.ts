@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv, z } from '../src/index.ts';
+import { ConfigError, loadEnv, z } from '../src/internal.ts';
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1),

@@ -75,7 +75,7 @@ describe('event checks', () => {
 
   it('refuses events of the wrong kind when the kind is declared', () => {
     const books = defineResource({ pattern: 'books', kind: 'collection' });
-    expect(() => { checkKind(books, 'change'); }).toThrow(/collection/);
-    expect(() => { checkKind(books, 'add'); }).not.toThrow();
+    expect(() => { checkKind(books.spec.kind, books.pattern, 'change'); }).toThrow(/collection/);
+    expect(() => { checkKind(books.spec.kind, books.pattern, 'add'); }).not.toThrow();
   });
 });

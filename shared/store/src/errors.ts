@@ -3,7 +3,7 @@
  * constraint violations name the offending field (the issue format of the runtime's validation),
  * everything else is `system.internalError` with the cause kept for the log.
  */
-import { isResError, ResError } from '@hub/res';
+import { isResError, ResError } from '@hub/res/internal';
 
 interface PgErrorLike { code?: unknown; detail?: unknown; column?: unknown; constraint?: unknown }
 

@@ -2,7 +2,7 @@
  * A RES service that owns long-lived data resources (store, cache): closing the service first
  * stops intake and finishes in-flight handlers, then closes what it owns, in order.
  */
-import { Service, type ServiceOptions } from '@hub/res';
+import { Service, type ServiceOptions } from '@hub/res/internal';
 
 export interface Closeable { close(): Promise<void> }
 

@@ -34,7 +34,7 @@ export const book = defineResource({
         const idx = store.remove(params.id);
         if (idx === undefined) throw ResError.notFound();
         // Same queue (group 'books'): runs inline, before this handler's reply.
-        await service.with(service.rid(books, {}), (r) => { r.remove(idx); });
+        await service.with(service.rid('books', {}), (r) => { r.remove(idx); });
         deleted();
         return null;
       },

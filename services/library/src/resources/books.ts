@@ -7,13 +7,13 @@ export const books = defineResource({
   pattern: 'books',
   kind: 'collection',
   access: () => ({ get: true, call: 'add' }),
-  get: ({ service }) => collection(store.list().map((b) => ref(service.rid(book, { id: b.id })))),
+  get: ({ service }) => collection(store.list().map((b) => ref(service.rid('book.$id', { id: b.id })))),
   calls: {
     add: {
       params: z.object({ title: z.string().trim().min(1).max(200), author: z.string().trim().min(1).max(200) }),
       handler: async ({ input, service, add }) => {
         const { book: created, idx } = store.create(input);
-        const rid = service.rid(book, { id: created.id });
+        const rid = service.rid('book.$id', { id: created.id });
         // The book shares this queue (group 'books'), so this runs inline.
         await service.with(rid, (r) => { r.create(); });
         add(ref(rid), idx);

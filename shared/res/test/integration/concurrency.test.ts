@@ -2,7 +2,7 @@
 // served — and a full queue is refused at once instead of growing without bound.
 import { describe, expect, it } from 'vitest';
 import { connectNats, resgateHttp } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { deferred, rawRequest, startService } from './fixture.ts';
 
 describe('concurrency', () => {

@@ -2,7 +2,7 @@
 // indices, create/delete, reaccess and custom events (reserved names refused).
 import { describe, expect, it } from 'vitest';
 import { connectNats, nextEvent, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { collection, deleteAction, defineResource, model, z } from '../../src/index.ts';
+import { collection, deleteAction, defineResource, model, z } from '../../src/internal.ts';
 import { errorOf, getCollection, startService } from './fixture.ts';
 
 const open = () => true;

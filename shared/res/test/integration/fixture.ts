@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { pino, type Logger } from 'pino';
 import { cleanup, hub, isCollection, uniqueName, type ResClient, type ResCollection, type ResModel } from '@hub/testkit';
-import { createService, type Resource, type Service, type ServiceOptions } from '../../src/index.ts';
+import { createService, type Resource, type Service, type ServiceOptions } from '../../src/internal.ts';
 
 /** Options of {@link startService}: any service option, name and NATS default to the test's. */
 export type StartOptions = Partial<Omit<ServiceOptions, 'resources'>>;

@@ -2,7 +2,7 @@
 // the same object are answered with the remembered bytes. Anything else is encoded every time.
 import { describe, expect, it } from 'vitest';
 import { connectNats } from '@hub/testkit';
-import { defineResource, frozen, model, type ModelResult } from '../../src/index.ts';
+import { defineResource, frozen, model, type ModelResult } from '../../src/internal.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const open = () => true;

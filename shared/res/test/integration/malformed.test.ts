@@ -2,7 +2,7 @@
 // code, and the service keeps answering normal requests afterwards.
 import { describe, expect, it } from 'vitest';
 import { connectNats } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { defineResource, model, z } from '../../src/internal.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const ONE_MB = 1_000_000;

@@ -2,7 +2,7 @@
 // concurrent writes leave every client and Resgate's cache with the final state.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { defineResource, model, z } from '../../src/internal.ts';
 import { deferred, rawRequest, startService } from './fixture.ts';
 
 const CONCURRENT_SETS = 100;

@@ -2,7 +2,7 @@
 // query requests, replies) updates every client's live query collection.
 import { describe, expect, it } from 'vitest';
 import { openClient, resgateHttp, waitFor, type ResCollection } from '@hub/testkit';
-import { collection, defineResource, z } from '../../src/index.ts';
+import { collection, defineResource, z } from '../../src/internal.ts';
 import { getCollection, startService } from './fixture.ts';
 
 const open = () => true;
@@ -29,7 +29,7 @@ describe('query resources', () => {
           params: z.object({ v: z.string() }),
           handler: async ({ input, service }) => {
             items.push(input.v);
-            await service.with(service.rid(search, {}), (r) => {
+            await service.with(service.rid('search', {}), (r) => {
               r.queryEvent(({ query, normalizedQuery }) => { asked.push(normalizedQuery); return collection(filter(items, query as z.output<typeof searchQuery>)); });
             });
           },
@@ -63,7 +63,7 @@ describe('query resources', () => {
           handler: async ({ service }) => {
             items.splice(0, 1);
             items.push('a3');
-            await service.with(service.rid(search, {}), (r) => {
+            await service.with(service.rid('search', {}), (r) => {
               r.queryEvent(({ remove, add }) => { remove(0); add('a3', 1); return undefined; });
             });
           },
@@ -83,7 +83,7 @@ describe('query resources', () => {
     const search = defineResource({ pattern: 'search', kind: 'collection', access: open, query: searchQuery, get: ({ query }) => collection(filter(['ab'], query)) });
     const ops = defineResource({
       pattern: 'ops', access: open,
-      calls: { gone: { params: null, handler: ({ service }) => service.with(service.rid(search, {}), (r) => { r.queryEvent(() => null); }) } },
+      calls: { gone: { params: null, handler: ({ service }) => service.with(service.rid('search', {}), (r) => { r.queryEvent(() => null); }) } },
     });
     const service = await startService([search, ops]);
     const live = await liveCollection(`${service.name}.search?q=a`);

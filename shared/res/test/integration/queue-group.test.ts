@@ -3,7 +3,7 @@
 // stay correct. See "Several instances" in shared/res/README.md.
 import { describe, expect, it } from 'vitest';
 import { openClient, resgateHttp, uniqueName, waitFor } from '@hub/testkit';
-import { collection, defineResource, model, z } from '../../src/index.ts';
+import { collection, defineResource, model, z } from '../../src/internal.ts';
 import { getCollection, getModel, startService } from './fixture.ts';
 
 /** Stands in for the database both instances share (in-memory state is per instance). */

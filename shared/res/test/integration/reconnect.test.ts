@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { bin, freePort, httpOk, ManagedProcess, waitUntil } from '@hub/servers';
 import { cleanup, nextEvent, waitFor } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { startService } from './fixture.ts';
 
 interface Node { readonly url: string; readonly port: number; readonly proc: ManagedProcess }

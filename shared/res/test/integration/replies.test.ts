@@ -2,7 +2,7 @@
 // meta (status and headers) a handler sets for REST clients.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { defineResource, model, resourceResponse, ResError, z } from '../../src/index.ts';
+import { defineResource, model, resourceResponse, ResError, z } from '../../src/internal.ts';
 import { captureLog, errorOf, rawRequest, startService } from './fixture.ts';
 
 const open = () => true;
@@ -38,7 +38,7 @@ describe('replies', () => {
       calls: {
         create: {
           params: z.object({ title: z.string() }),
-          handler: ({ input, service }) => { const id = String(++next); created.set(id, input.title); return resourceResponse(service.rid(book, { id })); },
+          handler: ({ input, service }) => { const id = String(++next); created.set(id, input.title); return resourceResponse(service.rid('book.$id', { id })); },
         },
       },
     });

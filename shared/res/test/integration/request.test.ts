@@ -2,7 +2,7 @@
 // replies (result, resource response, errors, nobody listening).
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { defineResource, model, ref, resourceResponse, ResError } from '../../src/index.ts';
+import { defineResource, model, ref, resourceResponse, ResError } from '../../src/internal.ts';
 import { startService } from './fixture.ts';
 
 /** The caller's own timeout, and a handler well beyond it. */

@@ -2,7 +2,7 @@
 // `*` and `>` patterns, and the protocol's errors for unknown resources and methods.
 import { describe, expect, it } from 'vitest';
 import { nextEvent, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { defineResource, model, ResError, z } from '../../src/index.ts';
+import { defineResource, model, ResError, z } from '../../src/internal.ts';
 import { errorOf, getModel, startService } from './fixture.ts';
 
 describe('routing', () => {

@@ -3,7 +3,7 @@
 // handler that is waiting for them. The bare service object knows no handler and queues.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, waitFor } from '@hub/testkit';
-import { collection, defineResource, model, z } from '../../src/index.ts';
+import { collection, defineResource, model, z } from '../../src/internal.ts';
 import { getCollection } from './fixture.ts';
 import { rawRequest, startService } from './fixture.ts';
 
@@ -49,7 +49,7 @@ describe('ctx.service (scoped to the handler)', () => {
           params: null,
           handler: async ({ service }) => {
             items.push('b');
-            await service.with(service.rid(search, {}), (r) => {
+            await service.with(service.rid('search', {}), (r) => {
               // The callback runs in search's queue: its own with() on search must not wait for it.
               r.queryEvent(async ({ service: s, rname }) => { fromQuery = await s.with(rname, (h) => h.rname); return collection([...items]); });
             });

@@ -2,7 +2,7 @@
 // reply, then drains the connection.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, waitFor } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { deferred, rawRequest, startService } from './fixture.ts';
 
 /** True when NATS says nobody subscribes to the subject any more. */

@@ -23,7 +23,7 @@ describe('runService', () => {
     };
     await waitFor(serves, 'the child service to serve', 30_000);
     const started = deferred();
-    nc.subscribe(`test.${name}.started`, { callback: () => { started.resolve(); } });
+    nc.subscribe(`event.${name}.job.started`, { callback: () => { started.resolve(); } });
     await nc.flush();
     const slow = rawRequest(nc, `call.${name}.job.slow`, '', 20_000);
     await started.promise;

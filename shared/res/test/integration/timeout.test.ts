@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { resgateHttp } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { startService } from './fixture.ts';
 
 /** Longer than Resgate's 3000 ms request timeout, with margin for a busy machine. */

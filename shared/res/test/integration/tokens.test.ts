@@ -2,7 +2,7 @@
 // a failed auth sets none, and system.tokenReset makes Resgate re-authenticate by token ID.
 import { describe, expect, it } from 'vitest';
 import { nextEvent, openClient, waitFor } from '@hub/testkit';
-import { defineResource, model, ResError, z } from '../../src/index.ts';
+import { defineResource, model, ResError, z } from '../../src/internal.ts';
 import { errorOf, startService } from './fixture.ts';
 
 const token = z.object({ user: z.string() }).nullable();

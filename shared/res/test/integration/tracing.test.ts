@@ -7,7 +7,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { headers } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, waitFor } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { defineResource, model, z } from '../../src/internal.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const exporter = new InMemorySpanExporter();

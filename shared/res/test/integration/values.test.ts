@@ -2,7 +2,7 @@
 // data values reach clients intact; a bare nested object or array never leaves the service.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { collection, data, defineResource, model, ref, softRef, type Value } from '../../src/index.ts';
+import { collection, data, defineResource, model, ref, softRef, type Value } from '../../src/internal.ts';
 import { captureLog, errorOf, getCollection, rawRequest, startService } from './fixture.ts';
 
 const open = () => true;
