@@ -4,11 +4,11 @@
  * quiet logs.
  */
 import { configOrExit } from '@hub/res';
-import { configSchema } from '../services/customer/src/config.ts';
-import { createCustomerService } from '../services/customer/src/service.ts';
+import { configSchemaOf, createHubService } from '@hub/service';
+import { customerService } from '../services/customer/src/service.ts';
 
-const c = configOrExit(configSchema);
-const service = await createCustomerService({ natsUrl: c.NATS_URL, databaseUrl: c.DATABASE_URL, redisUrl: c.REDIS_URL, logLevel: 'warn' });
+const c = configOrExit(configSchemaOf(customerService.definition));
+const service = await createHubService(customerService, { config: { ...c, LOG_LEVEL: 'warn' } as never });
 await service.start();
 process.stdout.write('READY\n');
 process.on('SIGTERM', () => { void service.close().then(() => process.exit(0)); });

@@ -23,6 +23,7 @@ describe('customer cache outage', () => {
     let redis = await privateRedis(port, dir);
     const { service } = await startCustomer({ redisUrl: redis.url });
     const { cache } = service.data;
+    if (cache === undefined) throw new Error('no cache');
     const client = await writerClient();
     const rid = ridOf(await client.call(`${service.name}.customers`, 'create', { name: 'Cached', email: 'cached@t.test' }));
     // Gets straight to the service over NATS: Resgate would answer repeats from its own cache.

@@ -5,13 +5,10 @@
  * the test's scope.
  */
 import { configOrExit, z } from '@hub/res';
-import { configSchema } from '../src/config.ts';
-import { createCustomerService } from '../src/service.ts';
+import { configSchemaOf, createHubService } from '@hub/service';
+import { customerService } from '../src/service.ts';
 
-const c = configOrExit(configSchema.extend({ CUSTOMER_NAME: z.string().min(1) }));
-const service = await createCustomerService({
-  name: c.CUSTOMER_NAME, schema: c.CUSTOMER_NAME, cachePrefix: c.CUSTOMER_NAME,
-  natsUrl: c.NATS_URL, databaseUrl: c.DATABASE_URL, redisUrl: c.REDIS_URL, logLevel: 'error',
-});
+const c = configOrExit(configSchemaOf(customerService.definition).extend({ CUSTOMER_NAME: z.string().min(1) }));
+const service = await createHubService(customerService, { name: c.CUSTOMER_NAME as string, config: { ...c, LOG_LEVEL: 'error' } as never });
 await service.start();
 process.stdout.write('READY\n');

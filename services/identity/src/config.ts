@@ -1,17 +1,8 @@
-/** The identity service's environment, validated once at startup. */
+/** The identity service's own environment (beyond NATS_URL, LOG_LEVEL and DATABASE_URL), validated at start. */
 import { z } from '@hub/res';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** Every variable may also come as NAME_FILE (a Docker secret); @hub/res configOrExit reads it. */
-export const configSchema = z.object({
-  /** One or more NATS URLs, comma separated. */
-  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-  /** Postgres holding the user profiles. */
-  DATABASE_URL: z.string().min(1).default('postgres://hub@127.0.0.1:5442/postgres'),
-  /** The service's own Postgres schema (created and migrated at start). */
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('identity'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+/** Every variable may also come as NAME_FILE (a Docker secret). */
+export const identityConfig = z.object({
   /** The realm's issuer, exactly as in tokens (Keycloak pins it with --hostname). */
   KEYCLOAK_ISSUER: z.url().default('http://localhost:8180/realms/servicehub'),
   /**
@@ -24,10 +15,7 @@ export const configSchema = z.object({
   API_AUDIENCE: z.string().min(1).default('hub-api'),
   /** Cookie carrying the access token for browsers (header auth). */
   ACCESS_TOKEN_COOKIE: z.string().min(1).default('hub_access_token'),
-  /** Port of the OIDC back-channel logout endpoint Keycloak posts to. */
+  /** Port of the OIDC back-channel logout endpoint Keycloak posts to (0: a free one). */
   BACKCHANNEL_PORT: z.coerce.number().int().min(0).max(65535).default(8095),
   BACKCHANNEL_HOST: z.string().min(1).default('127.0.0.1'),
 });
-
-/** Validated configuration. */
-export type Config = z.infer<typeof configSchema>;

@@ -1,6 +1,5 @@
 /** What the identity resources share: the verifier, the session bookkeeping and the profile table. */
 import type { TokenVerifier } from '@hub/auth';
-import type { ServiceScope } from '@hub/res';
 import type { ProfileStore } from './profiles.ts';
 import type { Revocations } from './revocations.ts';
 import type { Sessions } from './sessions.ts';
@@ -15,6 +14,4 @@ export interface IdentityDeps {
   readonly cookieName: string;
   /** Resgate's API path: header-auth requests for it are one-shot HTTP requests (no expiry timer). */
   readonly apiPath: string;
-  /** RID of a user's profile model, `<name>.user.<sub>`. */
-  readonly userRid: (service: ServiceScope, sub: string) => string;
 }

@@ -2,24 +2,31 @@
  * Identity under test: a uniquely named instance on the test platform with its own Postgres
  * schema (service name = schema), closed — store included — when the test ends.
  */
-import { cleanup, dataScope, hub, startService, type DataScope, type ResClient } from '@hub/testkit';
-import { createIdentity, type Identity, type IdentityOptions } from '../src/service.ts';
+import { cleanup, dataScope, hub, type DataScope, type ResClient } from '@hub/testkit';
+import { createHubService } from '@hub/service';
+import { identityService } from '../src/service.ts';
 
-export interface StartIdentityOptions extends Partial<Pick<IdentityOptions, 'issuer' | 'verifier' | 'logLevel'>> {
+export interface StartIdentityOptions {
+  /** The issuer tokens must carry (default the test realm's). */
+  readonly issuer?: string;
+  readonly logLevel?: 'warn' | 'error' | 'info' | 'debug' | 'silent';
   /** Start another instance on the same data (name and schema) as an earlier one. */
   readonly scope?: DataScope;
 }
 
-export async function startIdentity(o: StartIdentityOptions = {}): Promise<Identity & { name: string; scope: DataScope }> {
+/** A uniquely named identity on its own schema, its back-channel endpoint on a free port. */
+export async function startIdentity(o: StartIdentityOptions = {}) {
   const scope = o.scope ?? dataScope('id');
-  const identity = await createIdentity({
-    name: scope.name, schema: scope.schema, databaseUrl: scope.databaseUrl, natsUrl: hub().natsUrl,
-    issuer: o.issuer ?? hub().keycloakIssuer, logLevel: o.logLevel ?? 'warn',
-    ...(o.verifier === undefined ? {} : { verifier: o.verifier }),
+  const identity = await createHubService(identityService, {
+    name: scope.name, schema: scope.schema,
+    config: {
+      NATS_URL: hub().natsUrl, DATABASE_URL: scope.databaseUrl, LOG_LEVEL: o.logLevel ?? 'warn', KEYCLOAK_ISSUER: o.issuer ?? hub().keycloakIssuer,
+      API_AUDIENCE: 'hub-api', ACCESS_TOKEN_COOKIE: 'hub_access_token', BACKCHANNEL_PORT: 0, BACKCHANNEL_HOST: '127.0.0.1',
+    },
   });
   cleanup(identity, (i) => i.close());
-  await startService(identity.service);
-  return { ...identity, name: scope.name, scope };
+  await identity.start();
+  return { ...identity.deps, service: identity, name: scope.name, scope, close: () => identity.close() };
 }
 
 /** `auth.<name>.login` from a WebSocket client. */

@@ -3,20 +3,21 @@
 // and a failing update fails only itself.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defineTable, openStore, type Entity } from '@hub/store';
+import { z } from '@hub/res';
+import { openStore, openTable, type Entity } from '@hub/store';
+import { codecOf } from '../src/fields.ts';
 import { cleanup, dataScope, scopeSql } from '@hub/testkit';
 
 const MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
 
 interface Item extends Entity { readonly name: string; readonly email: string; readonly tags: string[]; readonly updatedAt: string }
-const fromRow = (r: Record<string, unknown>): Item => ({
-  id: String(r.id), version: Number(r.version), name: String(r.name), email: String(r.email), tags: r.tags as string[], updatedAt: String(r.updated_at),
-});
+type ItemInput = Pick<Item, 'name' | 'email' | 'tags'>;
+const fields = [codecOf('name', z.string()), codecOf('email', z.string()), codecOf('tags', z.array(z.string()))];
 
 async function itemsTable() {
   const scope = dataScope('store');
   const store = cleanup(await openStore({ service: scope.name, schema: scope.schema, databaseUrl: scope.databaseUrl, migrations: MIGRATIONS }), (s) => s.close());
-  const items = defineTable(store, { table: 'items', resource: 'item', columns: { name: 'name', email: 'email', tags: 'tags' }, fromRow });
+  const items = openTable<Item, ItemInput>(store, { table: 'items', resource: 'item', fields });
   const ids: string[] = []; // one by one: ids ascending in this order
   for (const n of ['a', 'b', 'c', 'd']) ids.push((await items.create({ name: n, email: `${n}@t.test`, tags: [] })).id);
   return { scope, items, ids };

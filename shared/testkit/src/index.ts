@@ -6,7 +6,8 @@
 export { hub, uniqueName, cleanup } from './context.ts';
 export { waitFor, nextEvent, WAIT_TIMEOUT_MS } from './wait.ts';
 export { connectNats } from './nats.ts';
-export { startService } from './service.ts';
+export { startHub, startService } from './service.ts';
+export type { StartHubOptions } from './service.ts';
 export { resgateHttp, traefikHttp } from './http.ts';
 export type { HttpResult } from './http.ts';
 export { openClient, isCollection } from './client.ts';

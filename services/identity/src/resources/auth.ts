@@ -20,7 +20,7 @@ import { TokenError, hubToken, toHubToken, type HubToken, type KeycloakClaims } 
 import { defineResource, ResError, z, type ServiceScope } from '@hub/res';
 import type { IdentityDeps } from '../deps.ts';
 import { bearerToken, cookieValue } from '../headers.ts';
-import { changedValues } from './user.ts';
+import { changedValues, USER } from './user.ts';
 
 /** Bounds a token before it reaches the verifier. */
 const MAX_TOKEN_CHARS = 16_384;
@@ -77,7 +77,7 @@ export function authResource(deps: IdentityDeps) {
       const change = await deps.profiles.seen(claims);
       if (change?.before === undefined) return; // unchanged, or created (nobody can hold it yet)
       const { before, after } = change;
-      await ctx.service.with(deps.userRid(ctx.service, claims.sub), (r) => { r.change(changedValues(before, after)); });
+      await ctx.service.with(ctx.service.rid(USER, { sub: claims.sub }), (r) => { r.change(changedValues(before, after)); });
     })().catch((err: unknown) => { ctx.log.warn({ err, sub: claims.sub }, 'profile not synced; login proceeds'); });
     if (!(await settlesWithin(sync, PROFILE_SYNC_TIMEOUT_MS))) {
       ctx.log.warn({ sub: claims.sub, timeoutMs: PROFILE_SYNC_TIMEOUT_MS }, 'profile sync slow; login proceeds');

@@ -1,17 +1,17 @@
 /** `library.book.$id` — one book (a model): read by anyone, edited with `set`, removed with `delete`. */
 import { defineResource, model, ResError, z } from '@hub/res';
-import { store } from '../store.ts';
-import { books } from './books.ts';
+import { BOOK, BOOKS } from '../patterns.ts';
+import type { BookStore } from '../store.ts';
 
 const title = z.string().trim().min(1).max(200);
 const author = z.string().trim().min(1).max(200);
 
-export const book = defineResource({
-  pattern: 'book.$id',
+export const book = (store: BookStore) => defineResource({
+  pattern: BOOK,
   kind: 'model',
   // Deleting a book changes the books collection: share its queue so the store change and the
   // remove event are ordered with every add.
-  group: 'books',
+  group: BOOKS,
   access: () => ({ get: true, call: '*' }),
   get: ({ params }) => {
     const b = store.get(params.id);
@@ -34,7 +34,7 @@ export const book = defineResource({
         const idx = store.remove(params.id);
         if (idx === undefined) throw ResError.notFound();
         // Same queue (group 'books'): runs inline, before this handler's reply.
-        await service.with(service.rid('books', {}), (r) => { r.remove(idx); });
+        await service.with(service.rid(BOOKS, {}), (r) => { r.remove(idx); });
         deleted();
         return null;
       },

@@ -1,17 +1,23 @@
 /**
- * Table-backed models: get (read-through cache), create, partial update, delete — each mutation
- * one statement (so one transaction) that also writes its domain event to the outbox; the events'
- * before/after are the table rows as JSON. Concurrent writers never lose an update: `update`
- * locks the row (FOR UPDATE) and bumps `version`; a caller that passes `expectedVersion` gets a
- * conflict error instead of overwriting a newer version. Updates started together are combined
- * into one statement (group commit, see update.ts) without changing what each one does.
+ * A table's rows as entities: get (read-through cache), create, partial update, delete — each
+ * mutation one statement (so one transaction) that also writes its domain event to the outbox.
+ * Concurrent writers never lose an update: `update` locks the row (FOR UPDATE) and bumps
+ * `version`; a caller that passes `expectedVersion` gets a conflict error instead of overwriting
+ * a newer version. Updates started together are combined into one statement (group commit, see
+ * update.ts) without changing what each one does.
  *
- * Tables have `id bigint` (identity), `version int`, `created_at`, `updated_at` plus the writable
- * columns named in the spec. Identifiers come from code, never from clients; values are bound.
+ * Rows travel as JSON keyed by FIELD name (`json_build_object('createdAt', t.created_at, …)`),
+ * built by Postgres from the table's field codecs: the same shape for gets, for what mutations
+ * return and for the domain events' before/after, so one conversion (codec `read`) makes an
+ * entity from any of them, and consumers of the audit stream see the model's names.
+ *
+ * Tables have `id bigint` (identity), `version int`, `created_at`, `updated_at` plus the declared
+ * columns. Identifiers come from code, never from clients; values are bound.
  */
 import { ResError } from '@hub/res';
-import type { Store } from './store.ts';
+import { ID, SYSTEM_CODECS, type FieldCodec } from './fields.ts';
 import { outboxCte, rowJson, statement, type AuditAction, type Bind, type SqlColumn } from './outbox.ts';
+import type { Store } from './store.ts';
 import { createUpdater } from './update.ts';
 
 /** Minimal cache contract (implemented by @hub/cache): read-through and invalidate. */
@@ -23,20 +29,14 @@ export interface ReadCache {
 /** What every entity carries. */
 export interface Entity { readonly id: string; readonly version: number }
 
-export interface TableSpec<T extends Entity, W extends object> {
+/** How to store one kind of entity. */
+export interface TableSpec {
   /** SQL table name in the service's schema. */
   readonly table: string;
-  /** Resource name in audit subjects: `audit.<service>.<resource>.<action>`. */
+  /** Resource name in audit subjects (`audit.<service>.<resource>.<action>`) and cache keys. */
   readonly resource: string;
-  /** Writable fields → their columns. */
-  readonly columns: { readonly [K in keyof W]-?: string };
-  /** A database row → the entity (JSON-safe: it is cached and sent as the event payload). */
-  readonly fromRow: (row: Record<string, unknown>) => T;
-  /**
-   * Columns left out of domain events (derived data such as search vectors). The rows `fromRow`
-   * gets back from create/update/remove are the event's, so they lack these columns too.
-   */
-  readonly auditOmit?: readonly string[];
+  /** The declared fields (the system fields id, version, createdAt, updatedAt are added). */
+  readonly fields: readonly FieldCodec[];
 }
 
 /** Who makes a change (recorded in the domain event). */
@@ -51,12 +51,13 @@ export interface Table<T extends Entity, W extends object> {
   create(input: W, meta?: WriteMeta): Promise<T>;
   update(id: string, patch: Partial<W>, meta?: WriteMeta): Promise<Updated<T> | undefined>;
   remove(id: string, meta?: WriteMeta): Promise<T | undefined>;
+  /** The entity from a row as JSON keyed by field name (what `jsonOf` builds). */
+  entity(json: Record<string, unknown>): T;
+  /** The SQL `json` expression of a row under `alias`, keyed by field name. */
+  jsonOf(alias: string): string;
 }
 
 type Row = Record<string, unknown>;
-
-/** ids are bigint identities: anything else cannot exist (and must not reach a ::bigint cast). */
-const ID = /^[1-9][0-9]{0,17}$/;
 
 /**
  * Shallow diff of two entities (arrays/objects compared by JSON): the values of `after` that differ.
@@ -71,35 +72,45 @@ export function diff<T extends object>(before: T, after: T): Partial<T> {
   return out;
 }
 
-/** The columns a table's events carry, quoted, in table order (the omitted ones left out). */
-const AUDIT_COLUMNS_SQL = 'SELECT quote_literal(attname) AS literal, quote_ident(attname) AS ident FROM pg_attribute ' +
-  'WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND NOT (attname = ANY($2::text[])) ORDER BY attnum';
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** The columns as SQL text for `rowJson`: the field name as the key, the column (id as text). */
+function sqlColumns(codecs: readonly FieldCodec[]): SqlColumn[] {
+  return codecs.map((c) => {
+    if (!FIELD.test(c.field) || !IDENT.test(c.column)) throw new Error(`field ${c.field} → column ${c.column}: not a plain identifier`);
+    return { literal: `'${c.field}'`, ident: c.column === 'id' ? 'id::text' : c.column };
+  });
+}
 
 /** What the mutations select: the stored event (before/after are its rows), or the untouched row. */
 interface Written { readonly event: { readonly before: Row | null; readonly after: Row | null } | null }
 
-export function defineTable<T extends Entity, W extends object>(store: Store, spec: TableSpec<T, W>, cache?: ReadCache): Table<T, W> {
+/**
+ * @example const customers = openTable<Customer, CustomerInput>(store, { table: 'customers', resource: 'customer', fields }, cache);
+ */
+export function openTable<T extends Entity, W extends object>(store: Store, spec: TableSpec, cache?: ReadCache): Table<T, W> {
   const { db } = store;
   const t = spec.table;
-  const key = (id: string) => `${spec.resource}:${id}`;
-  const load = async (id: string): Promise<T | undefined> => {
-    const { rows } = await db.prepared<Row>(`SELECT * FROM ${t} WHERE id = $1`, [id]);
-    return rows[0] === undefined ? undefined : spec.fromRow(rows[0]);
+  if (!IDENT.test(t)) throw new Error(`table ${t}: not a plain identifier`);
+  const codecs = [...SYSTEM_CODECS, ...spec.fields];
+  const columns = sqlColumns(codecs);
+  const columnOf = new Map(spec.fields.map((c) => [c.field, c.column]));
+  const jsonOf = (alias: string): string => rowJson(alias, columns);
+  const entity = (json: Row): T => {
+    const out: Record<string, unknown> = {};
+    for (const c of codecs) out[c.field] = c.read(json[c.field]);
+    return out as T;
   };
-  // Events list the columns rather than serialising whole rows and deleting the omitted keys:
-  // cheaper for Postgres, which pays for every write. Read from the catalog on first use (the
-  // migrations ran before the service started); a failed read is retried on the next write.
-  let auditColumns: Promise<readonly SqlColumn[]> | undefined;
-  const columns = (): Promise<readonly SqlColumn[]> => {
-    auditColumns ??= db.query<SqlColumn>(AUDIT_COLUMNS_SQL, [t, spec.auditOmit ?? []]).then(
-      ({ rows }) => rows,
-      (err: unknown) => { auditColumns = undefined; throw err; },
-    );
-    return auditColumns;
+  const key = (id: string) => `${spec.resource}:${id}`;
+  const selectOne = `SELECT ${jsonOf(t)} AS e FROM ${t} WHERE id = $1`;
+  const load = async (id: string): Promise<T | undefined> => {
+    const { rows } = await db.prepared<{ e: Row }>(selectOne, [id]);
+    return rows[0] === undefined ? undefined : entity(rows[0].e);
   };
   const audit = (action: AuditAction, json: { before?: string; after?: string }, from: string, id: string, meta: WriteMeta | undefined, bind: Bind) =>
     outboxCte({ service: store.service, resource: spec.resource, action, before: json.before ?? null, after: json.after ?? null, from, id, event: { actor: meta?.actor ?? null } }, bind);
-  const update = createUpdater({ db, service: store.service, resource: spec.resource, table: t, columns });
+  const update = createUpdater({ db, service: store.service, resource: spec.resource, table: t, columns: () => Promise.resolve(columns) });
   // After commit: invalidate first (a client that saw the event must not read the old value),
   // then wake the relay. The caller sends RES events after this returns.
   const committed = async (id: string): Promise<void> => {
@@ -107,28 +118,32 @@ export function defineTable<T extends Entity, W extends object>(store: Store, sp
     store.relay?.poke();
   };
   const writable = (patch: Partial<W>): [string, unknown][] => {
-    const values = patch as Record<string, unknown>;
-    return Object.entries(spec.columns as Record<string, string>).filter(([f]) => values[f] !== undefined).map(([f, col]) => [col, values[f]]);
+    const out: [string, unknown][] = [];
+    for (const [f, v] of Object.entries(patch as Record<string, unknown>)) {
+      const col = columnOf.get(f);
+      if (col !== undefined && v !== undefined) out.push([col, v]);
+    }
+    return out;
   };
-  const entity = (json: Row | null | undefined): T | null => (json === null || json === undefined ? null : spec.fromRow(json));
+  const entityOrNull = (json: Row | null | undefined): T | null => (json === null || json === undefined ? null : entity(json));
 
   // Each mutation is ONE statement — the change and its outbox row in data-modifying CTEs — so it
   // is atomic (one implicit transaction) and costs one round trip (or a share of one: update).
-  // Its result is the event's payload: entities come back without the omitted (derived) columns.
   return {
+    entity,
+    jsonOf,
     get: (id) => {
       if (!ID.test(id)) return Promise.resolve(undefined);
       return cache ? cache.read(key(id), () => load(id)) : load(id);
     },
     create: async (input, meta) => {
-      const json = rowJson('new', await columns());
       const cols = writable(input);
       const s = statement();
       const values = cols.map(([, v]) => s.bind(v)).join(', ');
       const sql = `WITH new AS (INSERT INTO ${t} (${cols.map(([col]) => col).join(', ')}) VALUES (${values}) RETURNING *), ` +
-        `ob AS (${audit('create', { after: json }, 'new', 'new.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
+        `ob AS (${audit('create', { after: jsonOf('new') }, 'new', 'new.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
       const { rows } = await db.prepared<Written>(sql, s.values);
-      const created = entity(rows[0]?.event?.after);
+      const created = entityOrNull(rows[0]?.event?.after);
       if (created === null) throw new Error(`INSERT INTO ${t} returned no row`);
       await committed(created.id); // drops a cached not-found
       return created;
@@ -137,8 +152,8 @@ export function defineTable<T extends Entity, W extends object>(store: Store, sp
       if (!ID.test(id)) return undefined;
       const row = await update({ id, sets: writable(patch), expectedVersion: meta?.expectedVersion, actor: meta?.actor ?? null });
       if (row === undefined) return undefined;
-      const before = entity(row.event ? row.event.before : row.before);
-      const after = entity(row.event?.after);
+      const before = entityOrNull(row.event ? row.event.before : row.before);
+      const after = entityOrNull(row.event?.after);
       if (before === null) throw new Error(`UPDATE ${t} returned no before state`);
       if (after === null) {
         if (meta?.expectedVersion !== undefined && meta.expectedVersion !== before.version) {
@@ -151,12 +166,11 @@ export function defineTable<T extends Entity, W extends object>(store: Store, sp
     },
     remove: async (id, meta) => {
       if (!ID.test(id)) return undefined;
-      const json = rowJson('old', await columns());
       const s = statement();
       const sql = `WITH old AS (DELETE FROM ${t} WHERE id = ${s.bind(id)} RETURNING *), ` +
-        `ob AS (${audit('delete', { before: json }, 'old', 'old.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
+        `ob AS (${audit('delete', { before: jsonOf('old') }, 'old', 'old.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
       const { rows } = await db.prepared<Written>(sql, s.values);
-      const before = entity(rows[0]?.event?.before);
+      const before = entityOrNull(rows[0]?.event?.before);
       if (before === null) return undefined;
       await committed(id);
       return before;
