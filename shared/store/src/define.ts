@@ -128,7 +128,7 @@ export class TableDef<E extends Entity, C extends object> implements Bindable {
  * Declares a table-backed model. Columns are the snake_case of field names unless `columns` says
  * otherwise; `id`, `version`, `createdAt` and `updatedAt` are always there.
  */
-export function defineTable<const F extends Shape, const R extends Shape = Shape>(decl: TableDeclaration<F, R>): TableDef<EntityOf<F, R>, Out<F>> {
+export function defineTable<F extends Shape, R extends Shape = Shape>(decl: TableDeclaration<F, R>): TableDef<EntityOf<F, R>, Out<F>> {
   return new TableDef(decl as unknown as TableDeclaration<Shape, Shape>);
 }
 

@@ -6,6 +6,8 @@
 export { hub, uniqueName, cleanup } from './context.ts';
 export { waitFor, nextEvent, WAIT_TIMEOUT_MS } from './wait.ts';
 export { connectNats } from './nats.ts';
+export { conversation, CONVERSATION_WAIT_MS, QUIET_MS } from './conversation.ts';
+export type { Conversation, Expected, Received, RequestExtras, Sent } from './conversation.ts';
 export { startHub, startService } from './service.ts';
 export type { StartHubOptions } from './service.ts';
 export { resgateHttp, traefikHttp } from './http.ts';
