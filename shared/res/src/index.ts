@@ -23,7 +23,7 @@ export { collection, frozen, model, resourceResponse } from './results.ts';
 export type { ResourceState } from './results.ts';
 export { data, deleteAction, ref, softRef } from './values.ts';
 export type { Value } from './values.ts';
-export { ErrorCode, ResError } from './errors.ts';
+export { ErrorCode, ResError, UNAVAILABLE } from './errors.ts';
 
 export type {
   AccessContext, AuthContext, CallContext, ChangeValues, GetContext, Middleware, QueryCallback, QueryRequestContext,

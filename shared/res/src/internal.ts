@@ -20,7 +20,7 @@ export type {
 export { CollectionResult, ModelResult, ResourceResponse } from './results.ts';
 export type { ModelShape } from './results.ts';
 export type { DataValue, DeleteAction, Primitive, Ref, SoftRef } from './values.ts';
-export { fromErrorObject, isResError, ResUsageError } from './errors.ts';
+export { fromErrorObject, isResError, ResUsageError, RETRY_AFTER_S } from './errors.ts';
 export type { ErrorObject, PredefinedErrorCode } from './errors.ts';
 export type { ValidationIssue } from './validation.ts';
 export { normalizeQuery, parseQueryString } from './query.ts';
@@ -32,3 +32,4 @@ export { loggingMiddleware, metricsMiddleware } from './middleware.ts';
 export { tracingMiddleware, TRACER_NAME } from './tracing.ts';
 export { DEFAULT_MAX_PER_KEY, DEFAULT_MAX_TOTAL, QueueFullError } from './queue.ts';
 export type { QueueLimits } from './queue.ts';
+export type { GateFactory, GateHost, RequestGate } from './gate.ts';

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { CoreOptions } from './core.ts';
 import { ResUsageError } from './errors.ts';
+import type { GateFactory } from './gate.ts';
 import type { MetricsHook } from './contract.ts';
 import type { QueueLimits } from './queue.ts';
 import type { Resource } from './resource.ts';
@@ -56,6 +57,11 @@ export interface ServiceOptions {
   readonly metrics?: MetricsHook;
   /** One OpenTelemetry span per request; default true (a no-op without an SDK). */
   readonly tracing?: boolean;
+  /**
+   * Ownership across instances (see gate.ts): every instance receives owned resources' requests
+   * and the gate decides which one answers. Without it, instances share one queue group.
+   */
+  readonly gate?: GateFactory;
 }
 
 function positive(name: string, v: number): number {

@@ -57,6 +57,8 @@ function holdsKey(holds: Holds, key: string): boolean {
 export class KeyedQueue {
   readonly #lanes = new Map<string, Entry[]>();
   readonly #idleWaiters: (() => void)[] = [];
+  /** Waiters for "no lane whose key matches": checked whenever a lane ends. */
+  readonly #laneWaiters = new Set<{ readonly match: (key: string) => boolean; readonly done: () => void }>();
   readonly #maxPerKey: number;
   readonly #maxTotal: number;
   #pending = 0;
@@ -129,6 +131,24 @@ export class KeyedQueue {
     });
   }
 
+  /**
+   * Resolves true once no task runs or waits under a key `match` accepts (ownership hands a
+   * partition over only when its resources are quiet), or false after `timeoutMs`.
+   * @example await q.idleWhere((k) => partitionOf(k) === 3, 2000);
+   */
+  idleWhere(match: (key: string) => boolean, timeoutMs: number): Promise<boolean> {
+    const busy = (): boolean => { for (const k of this.#lanes.keys()) if (match(k)) return true; return false; };
+    if (!busy()) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const w = {
+        match,
+        done: () => { if (busy()) return; clearTimeout(timer); this.#laneWaiters.delete(w); resolve(true); },
+      };
+      const timer = setTimeout(() => { this.#laneWaiters.delete(w); resolve(false); }, timeoutMs);
+      this.#laneWaiters.add(w);
+    });
+  }
+
   async #drain(key: string, lane: Entry[]): Promise<void> {
     // Start on a later microtask: the pusher (a NATS callback) returns before any handler runs.
     await Promise.resolve();
@@ -137,6 +157,7 @@ export class KeyedQueue {
       lane.shift();
     }
     this.#lanes.delete(key);
+    for (const w of [...this.#laneWaiters]) if (w.match(key)) w.done();
   }
 
   async #runOne(entry: Entry, deferStart = true): Promise<void> {

@@ -123,6 +123,28 @@ export class Router {
   }
 
   /**
+   * Subjects split for ownership: `owned` (get/call/auth of resources with a queue key — every
+   * instance subscribes, the gate picks the owner) and `shared` (access, and `parallel`
+   * resources — one queue group). Throws if a subject of one kind can carry requests of the
+   * other: the two subscriptions would both deliver them.
+   */
+  splitSubjects(): { owned: string[]; shared: string[] } {
+    const owned: string[] = [];
+    const shared: string[] = [];
+    for (const d of this.defs) {
+      const w = toWildcard(d.parsed);
+      const at = (type: string, method: boolean): string => `${type}.${qualify(this.name, w)}${method ? (w.endsWith('>') ? '' : '.*') : ''}`;
+      const requests = [...(d.spec.get ? [at('get', false)] : []), ...(d.calls.size > 0 ? [at('call', true)] : []), ...(d.auth.size > 0 ? [at('auth', true)] : [])];
+      (d.spec.parallel === true ? shared : owned).push(...requests);
+      if (d.spec.access !== undefined) shared.push(at('access', false));
+    }
+    const o = minimalPatterns(owned);
+    const sh = minimalPatterns(shared);
+    for (const a of o) for (const b of sh) if (intersects(a, b)) throw new ResUsageError(`service ${this.name}: "${a}" (owned) and "${b}" (parallel or access) overlap; give them distinct patterns`);
+    return { owned: o, shared: sh };
+  }
+
+  /**
    * `system.reset` patterns: resources with get → `resources`; with access → `access`
    * (patterns covered by a broader one are left out).
    */
@@ -146,6 +168,19 @@ function covers(a: string, b: string): boolean {
     if (u === undefined || u === '>' || (t !== '*' && t !== u)) return false;
   }
   return at.length === bt.length;
+}
+
+/** True if some subject matches both wildcard patterns. */
+function intersects(a: string, b: string): boolean {
+  const at = a.split('.');
+  const bt = b.split('.');
+  for (let i = 0; ; i++) {
+    const x = at[i];
+    const y = bt[i];
+    if (x === '>' || y === '>') return (x === '>' ? bt.length : at.length) > i;
+    if (x === undefined || y === undefined) return x === y;
+    if (x !== '*' && y !== '*' && x !== y) return false;
+  }
 }
 
 /** Distinct patterns, minus those another one covers. */

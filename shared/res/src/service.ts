@@ -100,8 +100,7 @@ export class Service implements ServiceScope {
     const queue = this.#options.queueGroup === undefined ? this.name : this.#options.queueGroup ?? undefined;
     try {
       this.#nc = isConnection(n) ? n : await connectForever(n, this.name);
-      const callback = createDispatcher(this.#core, () => this.#middleware);
-      this.#subs = this.#router.subjects().map((s) => this.connection.subscribe(s, { queue, callback }));
+      this.#subs = this.#subscribe(queue);
       // The server has our subscriptions before any gateway is told to fetch again.
       await this.connection.flush();
     } catch (err) {
@@ -116,6 +115,24 @@ export class Service implements ServiceScope {
       if (this.#state === 'running') this.reset();
     });
     this.log.info({ subjects: this.#router.subjects(), queue }, 'serving');
+  }
+
+  #subscribe(queue: string | undefined): Subscription[] {
+    const d = createDispatcher(this.#core, () => this.#middleware);
+    const makeGate = this.#options.gate;
+    if (makeGate === undefined) return this.#router.subjects().map((s) => this.connection.subscribe(s, { queue, callback: d.callback }));
+    // Ownership: every instance receives the owned resources' requests, the gate picks the owner.
+    const gate = makeGate({
+      redeliver: (msg) => { d.deliver(msg); },
+      idleWhere: (match, ms) => this.#queue.idleWhere(match, ms),
+      reset: () => { this.reset(); },
+    });
+    const { owned, shared } = this.#router.splitSubjects();
+    const gated = d.gated(() => gate);
+    return [
+      ...owned.map((s) => this.connection.subscribe(s, { callback: gated })),
+      ...shared.map((s) => this.connection.subscribe(s, { queue, callback: d.callback })),
+    ];
   }
 
   rid<P extends string>(pattern: P, params: PathParams<P>, query?: string): string { return this.#scope.rid(pattern, params, query); }
