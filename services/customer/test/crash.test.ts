@@ -25,7 +25,7 @@ async function startProcess(scope: DataScope, output: string[]): Promise<Managed
     name: 'customer', command: process.execPath, args: ['--import', 'tsx', CHILD],
     env: { ...process.env, CUSTOMER_NAME: scope.name, NATS_URL: hub().natsUrl, DATABASE_URL: scope.databaseUrl, REDIS_URL: scope.redisUrl },
     stopSignal: 'SIGKILL', // stop() is the crash: no drain, no finally, sockets cut
-    log: (_, line) => { if (line.trim() === 'READY') ready = true; else output.push(line); },
+    log: (_, line) => { if (line.trim().startsWith('READY')) ready = true; else output.push(line); },
   });
   cleanup(proc, (p) => p.stop());
   await waitUntil(() => Promise.resolve(ready), 30_000, 'customer process', () => proc.exitReason() ?? (output.length > 0 ? output.join('\n') : undefined));

@@ -5,7 +5,7 @@
  */
 export { startPlatform } from './platform.ts';
 export type { Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
-export { startNats } from './nats.ts';
+export { startNats, NATS_CONFIG } from './nats.ts';
 export { startResgate, RESGATE_CONFIG } from './resgate.ts';
 export { startPostgres, PG_USER } from './postgres.ts';
 export { startRedis } from './redis.ts';

@@ -1,5 +1,6 @@
 /** NATS server with JetStream, project-local: own port, monitor port and store directory. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { asServer, type RunningServer } from './server.ts';
@@ -14,13 +15,23 @@ export interface NatsOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * The server settings the platform depends on. A client that stops answering pings (a frozen
+ * process: SIGSTOP, a long GC pause) is disconnected after about PING_INTERVAL × (PING_MAX + 1):
+ * well within an ownership lease (LEASE_TTL_MS in @hub/service, 1.5 s), so whatever a paused
+ * owner had not yet written to its socket never reaches a gateway after another instance took over.
+ */
+export const NATS_CONFIG = 'ping_interval: "300ms"\nping_max: 2\n';
+
 /** Starts nats-server and resolves once /healthz (which includes JetStream) answers 200. */
 export async function startNats(o: NatsOptions): Promise<RunningServer> {
   mkdirSync(o.dataDir, { recursive: true });
+  const config = join(o.dataDir, 'nats.conf');
+  writeFileSync(config, NATS_CONFIG);
   const proc = ManagedProcess.start({
     name: 'nats',
     command: bin.nats,
-    args: ['-a', '127.0.0.1', '-p', String(o.port), '-m', String(o.monitorPort), '-js', '-sd', o.dataDir],
+    args: ['-c', config, '-a', '127.0.0.1', '-p', String(o.port), '-m', String(o.monitorPort), '-js', '-sd', o.dataDir],
     log: o.log,
   });
   await waitUntil(() => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats', () => proc.exitReason());

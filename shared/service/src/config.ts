@@ -17,6 +17,8 @@ export const baseConfig = z.object({
 /** Services with `data`: their Postgres (own schema) and, with `cache`, KeyDB/Redis. */
 export const dataConfig = z.object({
   DATABASE_URL: z.string().min(1).default('postgres://hub@127.0.0.1:5442/postgres'),
+  /** Partitions the service's resources are owned by (the same for every instance); 1 = active/standby. */
+  HUB_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
 });
 export const cacheConfig = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6389'),

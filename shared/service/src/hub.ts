@@ -6,9 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createCache, type Cache } from '@hub/cache';
-import { configOrExit, createService, runService, type Resource } from '@hub/res';
+import { configOrExit, createService, runService, type Resource, type ServiceScope } from '@hub/res';
 import { loadEnv, type Runnable, type Service, type ServiceOptions } from '@hub/res/internal';
-import { bindContext, isBindable, openStore, type BindContext, type RelayFaults, type Store } from '@hub/store';
+import { bindContext, isBindable, Leases, openStore, type BindContext, type RelayFaults, type Store } from '@hub/store';
+import { LEASE_TTL_MS, Ownership } from './ownership.ts';
 import { baseConfig, cacheConfig, dataConfig, type BaseConfig } from './config.ts';
 import type { Defined, ServiceData, ServiceDefinition } from './define.ts';
 import type { z } from '@hub/res';
@@ -29,6 +30,8 @@ export interface HubOverrides<C> {
   readonly logger?: Logger;
   /** Test-only crash simulation in the outbox relay. */
   readonly relayFaults?: RelayFaults;
+  /** `false`: no partition ownership (a single instance). Default: on for services with data. */
+  readonly ownership?: false;
   /** Runtime options (queue group, timeouts, metrics...). */
   readonly service?: Partial<Omit<ServiceOptions, 'name' | 'resources' | 'logger'>>;
 }
@@ -50,12 +53,22 @@ export class HubService<D extends object> implements Runnable {
   readonly #service: Service;
   readonly #closeables: readonly Closeable[];
   readonly #started: (() => Promise<void>) | undefined;
+  readonly #ownership: Ownership | undefined;
+  readonly #onStart: readonly ((scope: ServiceScope) => void)[];
   #closing: Promise<void> | undefined;
 
-  constructor(readonly name: string, readonly log: Logger, service: Service, readonly deps: D, readonly data: ServiceData, closeables: readonly Closeable[], started?: () => Promise<void>) {
+  constructor(readonly name: string, readonly log: Logger, service: Service, readonly deps: D, readonly data: ServiceData, closeables: readonly Closeable[],
+    more: { started?: () => Promise<void>; ownership?: Ownership; onStart?: readonly ((scope: ServiceScope) => void)[] } = {}) {
     this.#service = service;
     this.#closeables = closeables;
-    this.#started = started;
+    this.#started = more.started;
+    this.#ownership = more.ownership;
+    this.#onStart = more.onStart ?? [];
+  }
+
+  /** Partition ownership across instances (services with data). */
+  get ownership(): Ownership | undefined {
+    return this.#ownership;
   }
 
   /** The RES service (tests reach its connection and scope through it). */
@@ -63,14 +76,19 @@ export class HubService<D extends object> implements Runnable {
     return this.#service;
   }
 
+  /** Serves: subscribes, takes this instance's partitions, then runs the definition's `started`. */
   async start(): Promise<void> {
     await this.#service.start();
+    await this.#ownership?.start(this.#service.connection);
+    for (const fn of this.#onStart) fn(this.#service);
     await this.#started?.();
   }
 
   /** Stops intake, finishes in-flight handlers, drains NATS, then closes what was opened, last first. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      // Partitions first: their requests move to the other instances without a failure.
+      await this.#ownership?.leave();
       await this.#service.close();
       for (const c of [...this.#closeables].reverse()) {
         try {
@@ -134,8 +152,11 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
         closeables.push(cache);
       }
     }
+    const ownership = store === undefined || o.ownership === false ? undefined
+      : new Ownership({ service: name, leases: new Leases(store.db, Ownership.instanceId(), config.HUB_PARTITIONS ?? 1, LEASE_TTL_MS), relay: store.relay, log });
     // One binding per service instance: the data's tables and the resources share it.
-    const bind = store === undefined ? undefined : bindContext(store, cache);
+    const onStart: ((scope: ServiceScope) => void)[] = [];
+    const bind = store === undefined ? undefined : bindContext(store, cache, ownership, onStart);
     const data = dataOf(store, cache, bind, name);
     const slot: { service?: Service } = {};
     const deps = (def.open ? await def.open({ config, name, log, data, service: lateService(() => slot.service, name) }) : {}) as D;
@@ -146,11 +167,14 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
       if (bind === undefined) throw new Error(`service ${name}: a table-backed resource needs \`data\` in the definition`);
       return e.bind(bind);
     }));
-    const service = createService({ name, resources, nats: { servers: config.NATS_URL.split(',') }, logger: log, ...o.service });
+    const service = createService({
+      name, resources, nats: { servers: config.NATS_URL.split(',') }, logger: log,
+      ...(ownership ? { gate: (host) => ownership.gate(host) } : {}), ...o.service,
+    });
     slot.service = service;
     const started = def.started;
     const onStarted = started === undefined ? undefined : async () => { await started({ deps, data, service, log }); };
-    return new HubService(name, log, service, deps, data, closeables, onStarted);
+    return new HubService(name, log, service, deps, data, closeables, { ...(onStarted ? { started: onStarted } : {}), ...(ownership ? { ownership } : {}), onStart });
   } catch (err) {
     for (const c of closeables.reverse()) await Promise.resolve(c.close()).catch(() => undefined);
     throw err;

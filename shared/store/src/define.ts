@@ -107,7 +107,7 @@ export class TableDef<E extends Entity, C extends object> implements Bindable {
   live(ctx: BindContext): LiveTable<E, C> {
     return ctx.once(this, () => {
       const rows = openTable<E, C>(ctx.store, { table: this.#decl.table, resource: this.resource, fields: this.codecs }, ctx.cache);
-      return new LiveTable<E, C>(rows, [...SYSTEM_CODECS, ...this.codecs], this.model);
+      return new LiveTable<E, C>(rows, [...SYSTEM_CODECS, ...this.codecs], this.model, ctx.placement);
     });
   }
 
@@ -207,8 +207,9 @@ export function liveSearch<E extends Entity, C extends object>(table: TableDef<E
           return c.column;
         };
         const compiled = compileSearch(spec, col);
-        const search = new LiveSearch({ db: ctx.store.db, table: table.decl.table, search: compiled, pattern: spec.pattern, modelPattern: table.model });
+        const search = new LiveSearch({ db: ctx.store.db, table: table.decl.table, search: compiled, pattern: spec.pattern, modelPattern: table.model, placement: ctx.placement });
         live.searches.push(search);
+        ctx.onStart((scope) => { search.listen(scope); });
         return searchResource(table, live, search, spec, compiled);
       }),
     ],
@@ -227,7 +228,7 @@ function searchResource<E extends Entity, C extends object>(
     handler: async (ctx: CallContext) => {
       const input = ctx.input as C;
       const i = hooks?.create ? ((await hooks.create(input, ctx)) ?? input) : input;
-      const e = await live.create(ctx.service, i, table.meta(ctx));
+      const e = await live.create(ctx.service, i, table.meta(ctx), ctx.rname);
       // Over HTTP Resgate answers 200 with a Location header; over WebSocket, the new model.
       return resourceResponse(live.rid(ctx.service, e.id));
     },

@@ -13,7 +13,9 @@ export { LiveTable } from './live-table.ts';
 export type { SearchQuery, SearchSpec, TextSpec, Mutation } from './search.ts';
 export { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET } from './search.ts';
 export { bindContext, isBindable } from './bind.ts';
-export type { Bindable, BindContext } from './bind.ts';
+export type { Bindable, BindContext, Placement } from './bind.ts';
+export { Leases, fenceSql } from './leases.ts';
+export type { Acquired, Fence, PartitionState, TickResult } from './leases.ts';
 
 export { openStore } from './store.ts';
 export type { Store, StoreOptions } from './store.ts';

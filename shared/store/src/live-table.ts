@@ -13,6 +13,7 @@
 import { frozen, model, type ResourceHandle, type ServiceScope, type Value } from '@hub/res';
 import type { ModelResult } from '@hub/res/internal';
 import type { FieldCodec } from './fields.ts';
+import type { Placement } from './bind.ts';
 import type { LiveSearch } from './live-search.ts';
 import type { Entity, Table, Updated, WriteMeta } from './rows.ts';
 import type { Mutation } from './search.ts';
@@ -28,10 +29,18 @@ export class LiveTable<E extends Entity, C extends object> {
   /** Models of cached entities (frozen objects shared by every near-cache hit): built and encoded once. */
   readonly #models = new WeakMap<E, ModelResult>();
 
-  constructor(rows: Table<E, C>, codecs: readonly FieldCodec[], pattern: string) {
+  readonly #placement: Placement | undefined;
+
+  constructor(rows: Table<E, C>, codecs: readonly FieldCodec[], pattern: string, placement?: Placement) {
     this.#rows = rows;
     this.#codecs = codecs;
     this.#pattern = pattern;
+    this.#placement = placement;
+  }
+
+  /** The write metadata with this instance's proof of owning the model (several instances). */
+  #fenced(scope: Pick<ServiceScope, 'rid'>, id: string, meta: WriteMeta): WriteMeta {
+    return this.#placement === undefined ? meta : { ...meta, fence: this.#placement.fence(this.rid(scope, id)) };
   }
 
   /** The rows themselves (reads outside the RES path, tests). */
@@ -70,16 +79,20 @@ export class LiveTable<E extends Entity, C extends object> {
 
   /** Updates one entity from within its model's queue (`r`: the handler's context or a `with` handle). */
   async update(r: ModelEvents, id: string, patch: Partial<C>, meta: WriteMeta): Promise<Updated<E> | undefined> {
-    const out = await this.#rows.update(id, patch, meta);
+    const out = await this.#rows.update(id, patch, this.#fenced(r.service, id, meta));
     if (out === undefined || Object.keys(out.changed).length === 0) return out;
     r.change(this.values(out.changed));
     await this.announce(r.service, { before: out.before, after: out.after, changed: out.changed });
     return out;
   }
 
-  /** Creates an entity; its (empty) model queue is not needed: nobody can hold it yet. */
-  async create(scope: ServiceScope, input: C, meta: WriteMeta): Promise<E> {
-    const created = await this.#rows.create(input, meta);
+  /**
+   * Creates an entity; its (empty) model queue is not needed: nobody can hold it yet. `fenceKey`:
+   * the resource whose owner creates it (the collection the `create` is called on).
+   */
+  async create(scope: ServiceScope, input: C, meta: WriteMeta, fenceKey?: string): Promise<E> {
+    const fence = this.#placement === undefined || fenceKey === undefined ? undefined : this.#placement.fence(fenceKey);
+    const created = await this.#rows.create(input, fence === undefined ? meta : { ...meta, fence });
     await scope.with(this.rid(scope, created.id), (r) => { r.create(); });
     await this.announce(scope, { before: null, after: created });
     return created;
@@ -87,7 +100,7 @@ export class LiveTable<E extends Entity, C extends object> {
 
   /** Deletes an entity from within its model's queue; Resgate unsubscribes its clients. */
   async remove(r: ModelEvents, id: string, meta: WriteMeta): Promise<E | undefined> {
-    const gone = await this.#rows.remove(id, meta);
+    const gone = await this.#rows.remove(id, this.#fenced(r.service, id, meta));
     if (gone === undefined) return undefined;
     r.delete();
     await this.announce(r.service, { before: gone, after: null });

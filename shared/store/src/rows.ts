@@ -16,6 +16,7 @@
  */
 import { ResError } from '@hub/res';
 import { ID, SYSTEM_CODECS, type FieldCodec } from './fields.ts';
+import { fenceSql, type Fence } from './leases.ts';
 import { outboxCte, rowJson, statement, type AuditAction, type Bind, type SqlColumn } from './outbox.ts';
 import type { Store } from './store.ts';
 import { createUpdater } from './update.ts';
@@ -39,8 +40,11 @@ export interface TableSpec {
   readonly fields: readonly FieldCodec[];
 }
 
-/** Who makes a change (recorded in the domain event). */
-export interface WriteMeta { readonly actor?: unknown; readonly expectedVersion?: number }
+/**
+ * Who makes a change (recorded in the domain event), the version it expects, and — with several
+ * instances — its proof of ownership, checked in the write's own statement.
+ */
+export interface WriteMeta { readonly actor?: unknown; readonly expectedVersion?: number; readonly fence?: Fence | undefined }
 
 /** Result of an update: both states and the fields whose value changed. */
 export interface Updated<T> { readonly before: T; readonly after: T; readonly changed: Partial<T> }
@@ -83,8 +87,13 @@ function sqlColumns(codecs: readonly FieldCodec[]): SqlColumn[] {
   });
 }
 
-/** What the mutations select: the stored event (before/after are its rows), or the untouched row. */
-interface Written { readonly event: { readonly before: Row | null; readonly after: Row | null } | null }
+/** What the mutations select: the stored event (before/after are its rows); `owned` false: fenced. */
+interface Written { readonly event: { readonly before: Row | null; readonly after: Row | null } | null; readonly owned: boolean }
+
+/** A write refused by its fence: another instance owns the resource now. */
+function lostOwnership(): ResError {
+  return ResError.unavailable('This instance no longer owns the resource; retry');
+}
 
 /**
  * @example const customers = openTable<Customer, CustomerInput>(store, { table: 'customers', resource: 'customer', fields }, cache);
@@ -140,9 +149,11 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
       const cols = writable(input);
       const s = statement();
       const values = cols.map(([, v]) => s.bind(v)).join(', ');
-      const sql = `WITH new AS (INSERT INTO ${t} (${cols.map(([col]) => col).join(', ')}) VALUES (${values}) RETURNING *), ` +
-        `ob AS (${audit('create', { after: jsonOf('new') }, 'new', 'new.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
+      const fence = meta?.fence === undefined ? 'true' : fenceSql(meta.fence, s.bind);
+      const sql = `WITH new AS (INSERT INTO ${t} (${cols.map(([col]) => col).join(', ')}) SELECT ${values} WHERE ${fence} RETURNING *), ` +
+        `ob AS (${audit('create', { after: jsonOf('new') }, 'new', 'new.id', meta, s.bind)}) SELECT (SELECT payload FROM ob) AS event, ${fence} AS owned`;
       const { rows } = await db.prepared<Written>(sql, s.values);
+      if (rows[0]?.owned === false) throw lostOwnership();
       const created = entityOrNull(rows[0]?.event?.after);
       if (created === null) throw new Error(`INSERT INTO ${t} returned no row`);
       await committed(created.id); // drops a cached not-found
@@ -150,8 +161,9 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
     },
     update: async (id, patch, meta) => {
       if (!ID.test(id)) return undefined;
-      const row = await update({ id, sets: writable(patch), expectedVersion: meta?.expectedVersion, actor: meta?.actor ?? null });
+      const row = await update({ id, sets: writable(patch), expectedVersion: meta?.expectedVersion, actor: meta?.actor ?? null, fence: meta?.fence });
       if (row === undefined) return undefined;
+      if (!row.owned) throw lostOwnership();
       const before = entityOrNull(row.event ? row.event.before : row.before);
       const after = entityOrNull(row.event?.after);
       if (before === null) throw new Error(`UPDATE ${t} returned no before state`);
@@ -167,9 +179,11 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
     remove: async (id, meta) => {
       if (!ID.test(id)) return undefined;
       const s = statement();
-      const sql = `WITH old AS (DELETE FROM ${t} WHERE id = ${s.bind(id)} RETURNING *), ` +
-        `ob AS (${audit('delete', { before: jsonOf('old') }, 'old', 'old.id', meta, s.bind)}) SELECT payload AS event FROM ob`;
+      const fence = meta?.fence === undefined ? 'true' : fenceSql(meta.fence, s.bind);
+      const sql = `WITH old AS (DELETE FROM ${t} WHERE id = ${s.bind(id)} AND ${fence} RETURNING *), ` +
+        `ob AS (${audit('delete', { before: jsonOf('old') }, 'old', 'old.id', meta, s.bind)}) SELECT (SELECT payload FROM ob) AS event, ${fence} AS owned`;
       const { rows } = await db.prepared<Written>(sql, s.values);
+      if (rows[0]?.owned === false) throw lostOwnership();
       const before = entityOrNull(rows[0]?.event?.before);
       if (before === null) return undefined;
       await committed(id);
