@@ -18,8 +18,8 @@
  *   not admit for a few seconds; the new owner answers those after the cut. NATS delivers one
  *   requester's messages to every subscriber in the same order, so the cut is exact.
  * - A dead owner (kill -9) loses its partitions when its lease expires (LEASE_TTL_MS); the new
- *   owner answers only requests that arrive after it took over (the fate of earlier ones is
- *   unknown: answering them could apply a write twice).
+ *   owner answers the gets kept meanwhile, and of the calls only those that arrive after it took
+ *   over (the fate of earlier ones is unknown: answering them could apply a write twice).
  * - Every acquisition relays pending outbox rows and then resets the service's resources, so
  *   gateways refetch what the previous owner served.
  *
@@ -165,6 +165,11 @@ export class Ownership implements RequestGate, Placement {
     return h !== undefined && h.admitting && performance.now() < h.validUntil;
   }
 
+  holds(key: string): boolean {
+    const h = this.#held.get(this.partitionOf(key));
+    return h !== undefined && performance.now() < h.validUntil;
+  }
+
   fence(key: string): Fence {
     const p = this.partitionOf(key);
     const h = this.#held.get(p);
@@ -289,8 +294,13 @@ export class Ownership implements RequestGate, Placement {
     this.#held.set(p, h);
     const prev = a.previous;
     if (prev.kind === 'expired') {
-      this.#o.log.warn({ partition: p, previous: prev.owner, epoch: a.epoch, dropped: fresh.length }, 'partition taken over from an expired owner');
-      return true; // their fate is unknown: answering could apply a write twice
+      // Calls of unknown fate are dropped (answering could apply a write twice); gets are answered:
+      // they change nothing, and a gateway whose get after a reset went unanswered stops
+      // applying the resource's events.
+      const gets = fresh.filter((k) => k.msg.subject.startsWith('get.'));
+      for (const k of gets) this.#host?.redeliver(k.msg);
+      this.#o.log.warn({ partition: p, previous: prev.owner, epoch: a.epoch, dropped: fresh.length - gets.length, replayed: gets.length }, 'partition taken over from an expired owner');
+      return true;
     }
     if (prev.kind === 'released') h.skip = this.#skipMap(prev.handover as Cut | null);
     for (const k of fresh) {

@@ -17,8 +17,13 @@ import type { Store } from './store.ts';
 export interface Placement {
   /** The proof a write of `key` carries; throws `hub.unavailable` if this instance does not own it. */
   fence(key: string): Fence;
-  /** True if this instance owns `key` now. */
+  /** True if this instance owns `key` now and admits its requests. */
   owns(key: string): boolean;
+  /**
+   * True while this instance's lease on `key` is valid (also while it hands `key` over): events of
+   * a write are sent only then — after a pause past the lease the new owner has reset instead.
+   */
+  holds(key: string): boolean;
   /** Sends a notice to whichever instance owns `key` (fire and forget). */
   notify(key: string, payload: string): void;
   /** Receives the notices sent for `key` while this instance owns it. */

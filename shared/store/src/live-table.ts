@@ -77,10 +77,19 @@ export class LiveTable<E extends Entity, C extends object> {
     return m;
   }
 
+  /**
+   * False when this instance's lease on the entity ran out while its write committed (a pause):
+   * its events could then overtake the new owner's, which resets instead. Checked right before
+   * the events are published, in the same synchronous run.
+   */
+  #mayPublish(scope: Pick<ServiceScope, 'rid'>, id: string): boolean {
+    return this.#placement === undefined || this.#placement.holds(this.rid(scope, id));
+  }
+
   /** Updates one entity from within its model's queue (`r`: the handler's context or a `with` handle). */
   async update(r: ModelEvents, id: string, patch: Partial<C>, meta: WriteMeta): Promise<Updated<E> | undefined> {
     const out = await this.#rows.update(id, patch, this.#fenced(r.service, id, meta));
-    if (out === undefined || Object.keys(out.changed).length === 0) return out;
+    if (out === undefined || Object.keys(out.changed).length === 0 || !this.#mayPublish(r.service, id)) return out;
     r.change(this.values(out.changed));
     await this.announce(r.service, { before: out.before, after: out.after, changed: out.changed });
     return out;
@@ -101,7 +110,7 @@ export class LiveTable<E extends Entity, C extends object> {
   /** Deletes an entity from within its model's queue; Resgate unsubscribes its clients. */
   async remove(r: ModelEvents, id: string, meta: WriteMeta): Promise<E | undefined> {
     const gone = await this.#rows.remove(id, this.#fenced(r.service, id, meta));
-    if (gone === undefined) return undefined;
+    if (gone === undefined || !this.#mayPublish(r.service, id)) return gone;
     r.delete();
     await this.announce(r.service, { before: gone, after: null });
     return gone;
