@@ -1,5 +1,6 @@
 /** The identity service's environment, validated once at startup. */
 import { z } from '@hub/res';
+import { TOKEN_CACHE_MAX_ENTRIES, TOKEN_CACHE_MAX_REFUSED, TOKEN_CACHE_REFUSED_TTL_MS } from './token-cache.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -27,6 +28,12 @@ export const configSchema = z.object({
   /** Port of the OIDC back-channel logout endpoint Keycloak posts to. */
   BACKCHANNEL_PORT: z.coerce.number().int().min(0).max(65535).default(8095),
   BACKCHANNEL_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Verified tokens remembered (token-cache.ts), per instance. */
+  TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(TOKEN_CACHE_MAX_ENTRIES),
+  /** Refused tokens remembered, per instance. */
+  TOKEN_CACHE_MAX_REFUSED: z.coerce.number().int().min(1).default(TOKEN_CACHE_MAX_REFUSED),
+  /** How long a refused token is remembered; 0 turns that off. */
+  TOKEN_CACHE_REFUSED_TTL_MS: z.coerce.number().int().min(0).default(TOKEN_CACHE_REFUSED_TTL_MS),
 });
 
 /** Validated configuration. */

@@ -14,6 +14,7 @@ const identity = await createIdentity({
   cookieName: config.ACCESS_TOKEN_COOKIE,
   ...(config.KEYCLOAK_JWKS_URL === undefined ? {} : { verifier: { jwksUrl: config.KEYCLOAK_JWKS_URL } }),
   backchannel: { host: config.BACKCHANNEL_HOST, port: config.BACKCHANNEL_PORT },
+  tokenCache: { maxEntries: config.TOKEN_CACHE_MAX_ENTRIES, maxRefused: config.TOKEN_CACHE_MAX_REFUSED, refusedTtlMs: config.TOKEN_CACHE_REFUSED_TTL_MS },
 });
 // runService closes the service (and its store) first; identity.close() then ends the rest.
 await runService(identity.service, { onClose: () => identity.close() });

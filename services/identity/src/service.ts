@@ -14,6 +14,7 @@ import { authResource } from './resources/auth.ts';
 import { userResource } from './resources/user.ts';
 import { Revocations } from './revocations.ts';
 import { Sessions } from './sessions.ts';
+import { TokenCache, type TokenCacheOptions } from './token-cache.ts';
 
 /** The method Resgate's headerAuth/wsHeaderAuth name: `<name>.header`. */
 export const HEADER_AUTH_METHOD = 'header';
@@ -36,6 +37,8 @@ export interface IdentityOptions {
   readonly backchannel?: { readonly host?: string; readonly port?: number };
   /** Verifier tuning (JWKS cooldown, clock skew). */
   readonly verifier?: Partial<Omit<VerifierOptions, 'issuer' | 'audience'>>;
+  /** Bounds of the verified-token cache (token-cache.ts). */
+  readonly tokenCache?: Omit<TokenCacheOptions, 'now'>;
 }
 
 /** The RES service; starting it also follows the shared revocations, closing it closes its store. */
@@ -61,6 +64,8 @@ export interface Identity {
   readonly backchannel: Backchannel;
   /** `system.tokenReset` subject: `auth.<name>.refresh`. */
   readonly refreshSubject: string;
+  /** The verified-token cache (its `size` tells what it holds). */
+  readonly tokens: TokenCache;
   /** Closes the back-channel endpoint, then the service and its store. */
   close(): Promise<void>;
 }
@@ -77,9 +82,11 @@ export async function createIdentity(o: IdentityOptions): Promise<Identity> {
   // No natsUrl: profiles publish no domain events, so the store runs without an outbox relay.
   const store = await openStore({ service: name, schema: o.schema ?? name, databaseUrl: o.databaseUrl, migrations: MIGRATIONS, log: logger });
   const sessions = new Sessions();
-  const revocations = new Revocations(store.db, `hub.${name}.revoked`, logger);
+  const tokens = new TokenCache((jwt) => verifier.verify(jwt), o.tokenCache);
+  // Every revocation this instance learns (back channel, broadcast, Postgres) drops the session's cached tokens.
+  const revocations = new Revocations(store.db, `hub.${name}.revoked`, logger, (sid) => { tokens.dropSession(sid); });
   const deps: IdentityDeps = {
-    verifier, sessions, revocations, profiles: new ProfileStore(store.db),
+    verifier, tokens, sessions, revocations, profiles: new ProfileStore(store.db),
     cookieName: o.cookieName ?? 'hub_access_token', apiPath: o.apiPath ?? '/api/',
     userRid: (s, sub) => s.rid(user, { sub }),
   };
@@ -106,6 +113,7 @@ export async function createIdentity(o: IdentityOptions): Promise<Identity> {
     service,
     backchannel,
     refreshSubject,
+    tokens,
     close: async () => {
       await backchannel.close();
       sessions.close();
