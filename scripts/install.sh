@@ -9,6 +9,7 @@
 #   .local/keycloak/current     Keycloak 26      (Maven Central keycloak-quarkus-dist tar.gz)
 #   /usr/lib/postgresql/15/bin  PostgreSQL 15    (Debian apt, only if missing; no system cluster/service)
 #   redis-server, redis-cli     Redis 7          (Debian apt, only if missing; no system service)
+#   wrk                         HTTP load tool   (Debian apt, only if missing; `make bench BENCH=rest`)
 #   node_modules                npm workspace    (npm ci, only when the lock file changed)
 #
 # Nothing here starts a server or touches a system service; the launchers in shared/servers run
@@ -79,10 +80,17 @@ fi
 apt_packages=()
 [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_isready" ]] || apt_packages+=("postgresql-$PG_MAJOR")
 { have redis-server && have redis-cli; } || apt_packages+=(redis-server)
+# wrk is only for `make bench BENCH=rest`: without root it is a warning, not a failure.
+if ! have wrk; then
+  if [[ $(id -u) -eq 0 ]]; then apt_packages+=(wrk); else wrk_missing=1; fi
+fi
 
-step "Debian packages: postgresql-$PG_MAJOR, redis-server"
+step "Debian packages: postgresql-$PG_MAJOR, redis-server, wrk"
 if ((${#apt_packages[@]} == 0)); then
-  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
+  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p'), $(if have wrk; then wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}'; else echo 'wrk missing'; fi)"
+  if [[ ${wrk_missing:-0} -eq 1 ]]; then
+    printf '    warning: wrk is missing (not root, so not installing it); `make bench BENCH=rest` needs it: sudo apt-get install -y wrk\n'
+  fi
 else
   printf '    missing: %s\n' "${apt_packages[*]}"
   if [[ $(id -u) -ne 0 ]]; then
@@ -113,6 +121,7 @@ else
     die "apt-get install ${apt_packages[*]}" "run 'apt-get install -y ${apt_packages[*]}' by hand to see the error, then re-run 'make install'"
   [[ -x "$PG_BIN/postgres" ]] || die "PostgreSQL $PG_MAJOR is still missing at $PG_BIN" "install postgresql-$PG_MAJOR, or set HUB_PG_BIN for the launchers"
   have redis-server || die "redis-server is still missing" "install redis-server (Debian: apt-get install redis-server)"
+  have wrk || die "wrk is still missing" "install wrk (Debian: apt-get install wrk)"
   ok
 fi
 

@@ -3,9 +3,12 @@ import type { TokenVerifier } from '@hub/auth';
 import type { ProfileStore } from './profiles.ts';
 import type { Revocations } from './revocations.ts';
 import type { Sessions } from './sessions.ts';
+import type { TokenCache } from './token-cache.ts';
 
 export interface IdentityDeps {
   readonly verifier: TokenVerifier;
+  /** `verifier.verify`, remembered by token hash (header auth's hot path). */
+  readonly tokens: TokenCache;
   readonly sessions: Sessions;
   /** Logged-out sessions, shared by every instance. */
   readonly revocations: Revocations;

@@ -11,6 +11,7 @@ import { authResource } from './resources/auth.ts';
 import { userResource } from './resources/user.ts';
 import { Revocations } from './revocations.ts';
 import { Sessions } from './sessions.ts';
+import { TokenCache } from './token-cache.ts';
 
 /** The method Resgate's headerAuth/wsHeaderAuth name: `<name>.header`. */
 export const HEADER_AUTH_METHOD = 'header';
@@ -22,9 +23,14 @@ export const identityService = defineService({
   data: { migrations: new URL('../migrations', import.meta.url) },
   open: async ({ config, name, log, data, service }) => {
     const verifier = createTokenVerifier({
-      issuer: config.KEYCLOAK_ISSUER, audience: config.API_AUDIENCE, ...(config.KEYCLOAK_JWKS_URL === undefined ? {} : { jwksUrl: config.KEYCLOAK_JWKS_URL }),
+      issuer: config.KEYCLOAK_ISSUER, audience: config.API_AUDIENCE, clockToleranceS: config.JWT_CLOCK_TOLERANCE_S,
+      ...(config.KEYCLOAK_JWKS_URL === undefined ? {} : { jwksUrl: config.KEYCLOAK_JWKS_URL }),
     });
-    const revocations = new Revocations(data.store.db, `hub.${name}.revoked`, log);
+    const tokens = new TokenCache((jwt) => verifier.verify(jwt), {
+      maxEntries: config.TOKEN_CACHE_MAX_ENTRIES, maxRefused: config.TOKEN_CACHE_MAX_REFUSED, refusedTtlMs: config.TOKEN_CACHE_REFUSED_TTL_MS,
+    });
+    // Every revocation this instance learns (back channel, broadcast, Postgres) drops the session's cached tokens.
+    const revocations = new Revocations(data.store.db, `hub.${name}.revoked`, log, (sid) => { tokens.dropSession(sid); });
     /** `system.tokenReset` subject: Resgate re-runs `auth.<name>.refresh` for the sessions' connections. */
     const refreshSubject = `auth.${name}.refresh`;
     const backchannel = await startBackchannel({
@@ -36,7 +42,7 @@ export const identityService = defineService({
       },
     });
     return {
-      backchannel, verifier, revocations, refreshSubject, sessions: new Sessions(), profiles: new ProfileStore(data.store.db),
+      backchannel, verifier, tokens, revocations, refreshSubject, sessions: new Sessions(), profiles: new ProfileStore(data.store.db),
       cookieName: config.ACCESS_TOKEN_COOKIE, apiPath: '/api/',
     };
   },

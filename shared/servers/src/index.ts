@@ -15,7 +15,7 @@ export { ManagedProcess } from './process.ts';
 export type { LogSink, ProcessSpec } from './process.ts';
 export type { RunningServer } from './server.ts';
 export { freePort, envPort } from './ports.ts';
-export { waitUntil, httpOk, tcpOpen } from './wait.ts';
+export { waitUntil, untilReady, httpOk, tcpOpen } from './wait.ts';
 export { repoRoot, localDir, bin } from './paths.ts';
 export { discoverServices, serviceEnv, startServices } from './services.ts';
 export type { StartedService } from './services.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { asServer, type RunningServer } from './server.ts';
-import { httpOk, waitUntil } from './wait.ts';
+import { httpOk, untilReady } from './wait.ts';
 
 export interface NatsOptions {
   port: number;
@@ -34,6 +34,6 @@ export async function startNats(o: NatsOptions): Promise<RunningServer> {
     args: ['-c', config, '-a', '127.0.0.1', '-p', String(o.port), '-m', String(o.monitorPort), '-js', '-sd', o.dataDir],
     log: o.log,
   });
-  await waitUntil(() => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats', () => proc.exitReason());
+  await untilReady(proc, () => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats');
   return asServer('nats', `nats://127.0.0.1:${o.port}`, proc);
 }

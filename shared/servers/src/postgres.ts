@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { asServer, type RunningServer } from './server.ts';
-import { waitUntil } from './wait.ts';
+import { untilReady } from './wait.ts';
 
 /** Superuser created by initdb; local trust auth on loopback only. */
 export const PG_USER = 'hub';
@@ -67,7 +67,7 @@ export async function startPostgres(o: PostgresOptions): Promise<RunningServer> 
     ...(user ?? {}),
   });
   const ready = () => pgIsReady(o.port);
-  await waitUntil(ready, o.readyTimeoutMs ?? 30_000, 'postgres', () => proc.exitReason());
+  await untilReady(proc, ready, o.readyTimeoutMs ?? 30_000, 'postgres');
   return asServer('postgres', `postgres://${PG_USER}@127.0.0.1:${o.port}/postgres`, proc);
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { asServer, type RunningServer } from './server.ts';
-import { tcpOpen, waitUntil } from './wait.ts';
+import { tcpOpen, untilReady } from './wait.ts';
 
 /** The gateway configuration shared by `make up`, the tests and the stack. */
 export const RESGATE_CONFIG = join(repoRoot, 'gateway', 'resgate.json');
@@ -28,6 +28,6 @@ export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
   const proc = ManagedProcess.start({ name: 'resgate', command: bin.resgate, args, restart: true, log: o.log });
-  await waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
+  await untilReady(proc, () => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate');
   return asServer('resgate', `http://127.0.0.1:${o.port}`, proc);
 }

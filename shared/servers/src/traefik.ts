@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { asServer, type RunningServer } from './server.ts';
-import { httpOk, waitUntil } from './wait.ts';
+import { httpOk, untilReady } from './wait.ts';
 
 export const TRAEFIK_DYNAMIC_DIR = join(repoRoot, 'traefik', 'dynamic');
 
@@ -42,6 +42,6 @@ export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
     env: { ...process.env, HUB_RESGATE_URL: o.resgateUrl },
     log: o.log,
   });
-  await waitUntil(() => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), o.readyTimeoutMs ?? 20_000, 'traefik', () => proc.exitReason());
+  await untilReady(proc, () => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), o.readyTimeoutMs ?? 20_000, 'traefik');
   return asServer('traefik', `http://127.0.0.1:${o.port}`, proc);
 }

@@ -1,6 +1,7 @@
 /** Readiness probes for servers we start. Polling here is the server's contract, not a test sleep. */
 import { connect as tcpConnect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ManagedProcess } from './process.ts';
 
 /** Poll interval while waiting for a server to come up. */
 export const READY_POLL_MS = 100;
@@ -25,6 +26,21 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
       throw new Error(`${what} not ready after ${timeoutMs} ms${cause}`);
     }
     await delay(READY_POLL_MS);
+  }
+}
+
+/**
+ * {@link waitUntil} for a process just started: one that never becomes ready (or dies) is stopped
+ * before the error propagates, so a failed start leaves nothing running (a slow Keycloak past its
+ * timeout used to stay up with nobody to stop it).
+ * @example await untilReady(proc, () => tcpOpen(port), 20_000, 'resgate');
+ */
+export async function untilReady(proc: ManagedProcess, probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  try {
+    await waitUntil(probe, timeoutMs, what, () => proc.exitReason());
+  } catch (err) {
+    await proc.stop();
+    throw err;
   }
 }
 
