@@ -170,12 +170,13 @@ describe('ownership across real instances', () => {
     let failed = 0;
     let ok = 0;
     let stop = false;
+    const failures: string[] = [];
     const worker = async (w: number): Promise<void> => {
       for (let i = 0; !stop; i++) {
         const r = i % 2 === 0
           ? await resgateHttp(`/api/${scope.name}/customer/${id}`, { method: 'PATCH', json: { phone: `${String(w)}-${String(i)}` }, token })
           : await resgateHttp(`/api/${scope.name}/customers?limit=5`, { token });
-        if (r.status >= 400) failed++; else ok++;
+        if (r.status >= 400) { failed++; failures.push(`${String(r.status)} ${JSON.stringify(r.body)}`); } else ok++;
       }
     };
     const workers = Promise.all([0, 1, 2, 3].map(worker));
@@ -190,7 +191,7 @@ describe('ownership across real instances', () => {
     }
     stop = true;
     await workers;
-    process.stderr.write(`[ownership] rolling restart: ${String(ok)} requests, ${String(failed)} failed\n`);
+    process.stderr.write(`[ownership] rolling restart: ${String(ok)} requests, ${String(failed)} failed ${failures.slice(0, 5).join(' | ')}\n`);
     expect(failed).toBe(0);
   });
 });
