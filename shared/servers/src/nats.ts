@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
+import { whenReady, type RunningServer } from './server.ts';
 import { httpOk, waitUntil } from './wait.ts';
 
 export interface NatsOptions {
@@ -14,7 +14,10 @@ export interface NatsOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts nats-server and resolves once /healthz (which includes JetStream) answers 200. */
+/**
+ * Starts nats-server and resolves once /healthz (which includes JetStream) answers 200. A restart
+ * runs the same command, so JetStream recovers its streams from the same store directory.
+ */
 export async function startNats(o: NatsOptions): Promise<RunningServer> {
   mkdirSync(o.dataDir, { recursive: true });
   const proc = ManagedProcess.start({
@@ -23,6 +26,6 @@ export async function startNats(o: NatsOptions): Promise<RunningServer> {
     args: ['-a', '127.0.0.1', '-p', String(o.port), '-m', String(o.monitorPort), '-js', '-sd', o.dataDir],
     log: o.log,
   });
-  await waitUntil(() => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats', () => proc.exitReason());
-  return asServer('nats', `nats://127.0.0.1:${o.port}`, proc);
+  const ready = () => waitUntil(() => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats', () => proc.exitReason());
+  return whenReady('nats', `nats://127.0.0.1:${o.port}`, proc, ready);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startKeycloak } from './keycloak.ts';
 import { startNats } from './nats.ts';
 import { PG_USER, startPostgres } from './postgres.ts';
-import type { LogSink } from './process.ts';
+import type { LogSink, RestartPolicy } from './process.ts';
 import { startRedis } from './redis.ts';
 import { startResgate } from './resgate.ts';
 import type { RunningServer } from './server.ts';
@@ -53,6 +53,11 @@ export interface PlatformOptions {
   resgate?: { requestTimeoutMs?: number; headerAuth?: string };
   /** Trade durability for speed (tests). */
   fast?: boolean;
+  /**
+   * Restart every server with this policy once it is ready (`make up`). Without it only Resgate
+   * restarts (forever, default backoff): tests that kill a server start their own.
+   */
+  supervise?: RestartPolicy;
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
 }
@@ -81,6 +86,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const t0 = Date.now();
     const server = await start();
     started.push(server);
+    if (o.supervise) server.process.supervise(o.supervise);
     o.progress?.(`${name} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return server;
   };
@@ -94,7 +100,9 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const natsP = track('nats', () => startNats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
-      track('resgate', () => startResgate({ port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, ...o.resgate, log })),
+      track('resgate', () => startResgate({
+        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`, ...o.resgate, log,
+      })),
     );
     const keycloakP = track('keycloak', () =>
       startKeycloak({
