@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startKeycloak } from './keycloak.ts';
 import { startNats } from './nats.ts';
 import { PG_USER, startPostgres } from './postgres.ts';
+import type { IngressLimits } from './ingress.ts';
 import type { LogSink, RestartPolicy } from './process.ts';
 import { startRedis } from './redis.ts';
 import { startResgate } from './resgate.ts';
@@ -58,6 +59,10 @@ export interface PlatformOptions {
    * restarts (forever, default backoff): tests that kill a server start their own.
    */
   supervise?: RestartPolicy;
+  /** Ingress limits for Traefik (HUB_INGRESS_* variables apply too; defaults: traefik/dynamic). */
+  ingress?: IngressLimits;
+  /** Traefik's JSON access log; default `<runDir>/logs/traefik-access.log`. */
+  accessLogPath?: string;
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
 }
@@ -116,7 +121,10 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       track('postgres', () => startPostgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
       track('redis', () => startRedis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
-      resgateP.then((resgate) => track('traefik', () => startTraefik({ port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log }))),
+      resgateP.then((resgate) => track('traefik', () => startTraefik({
+        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log,
+        accessLogPath: o.accessLogPath ?? join(runDir, 'logs', 'traefik-access.log'), ...(o.ingress ? { limits: o.ingress } : {}),
+      }))),
     ]);
     // Wait for every start to settle before cleaning up, so no late starter is left running.
     const failed = all.find((r) => r.status === 'rejected');
