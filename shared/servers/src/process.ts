@@ -16,7 +16,7 @@ export const STOP_TIMEOUT_MS = 10_000;
 export const RESTART_DELAY_MS = 250;
 export const RESTART_DELAY_MAX_MS = 4_000;
 /** A run this long counts as healthy and resets the restart backoff. */
-const HEALTHY_RUN_MS = 10_000;
+export const HEALTHY_RUN_MS = 10_000;
 /** How long a restart waits for the dead process's group (children of a wrapper, orphaned backends) to be gone. */
 const GROUP_GONE_TIMEOUT_MS = 5_000;
 
@@ -27,6 +27,8 @@ const GROUP_GONE_TIMEOUT_MS = 5_000;
 export interface RestartPolicy {
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** A run at least this long resets the backoff (default HEALTHY_RUN_MS). */
+  healthyRunMs?: number;
   /** Give up once the process was restarted `restarts` times within the last `windowMs`. */
   giveUpAfter?: { restarts: number; windowMs: number };
   /** What the give-up line tells the reader to do next, e.g. which log to read. */
@@ -80,7 +82,8 @@ export class ManagedProcess {
   #restarts = 0;
   /** When each restart happened, for the give-up window. */
   #restartTimes: number[] = [];
-  #fastExits = 0;
+  /** Restarts since the last healthy run: the backoff's exponent. */
+  #streak = 0;
   #startedAt = Date.now();
   #gaveUp: string | undefined;
 
@@ -177,10 +180,11 @@ export class ManagedProcess {
       this.#giveUp(policy, how);
       return;
     }
-    // The first restart waits the initial delay; each further one after a short run doubles it.
-    this.#fastExits = ran > HEALTHY_RUN_MS ? 0 : this.#fastExits + 1;
-    const doublings = Math.max(0, this.#fastExits - 1);
-    const wait = Math.min((policy.initialDelayMs ?? RESTART_DELAY_MS) * 2 ** doublings, policy.maxDelayMs ?? RESTART_DELAY_MAX_MS);
+    // The first restart waits the initial delay; each further one doubles it, until a run lasts
+    // long enough to count as healthy again.
+    if (ran >= (policy.healthyRunMs ?? HEALTHY_RUN_MS)) this.#streak = 0;
+    const wait = Math.min((policy.initialDelayMs ?? RESTART_DELAY_MS) * 2 ** this.#streak, policy.maxDelayMs ?? RESTART_DELAY_MAX_MS);
+    this.#streak += 1;
     this.#restarts += 1;
     this.#restartTimes.push(Date.now());
     this.spec.log(name, `${name} ${how}; restart #${this.#restarts} in ${Math.round(wait)} ms`);

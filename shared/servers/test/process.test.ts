@@ -37,6 +37,15 @@ describe('ManagedProcess supervision', () => {
     expect(lines[0]).toMatch(/^probe exited with code 3 after/);
   });
 
+  it('a run that lasted long enough resets the backoff', async () => {
+    const lines: string[] = [];
+    const proc = run('sleep 0.3; exit 1', { ...QUICK, healthyRunMs: 100 }, lines);
+    await waitFor(() => proc.restarts >= 3, 'three restarts');
+    await proc.stop();
+    const delays = lines.filter((l) => l.includes('restart #')).map((l) => Number(/in (\d+) ms$/.exec(l)?.[1]));
+    expect(delays.slice(0, 3)).toEqual([10, 10, 10]);
+  });
+
   it('gives up after the restarts allowed within the window: a loud line with the advice, the owner told once', async () => {
     const lines: string[] = [];
     const gaveUp: string[] = [];
