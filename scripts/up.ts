@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ingressEnv, ManagedProcess, startPlatform, startServices, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
-import { assertPortsFree, giveUpFromEnv, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit } from './lib/config.ts';
+import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -40,10 +40,10 @@ function banner(urls: PlatformUrls, services: StartedService[]): string {
 }
 
 /** Settings that need no server: checked before anything starts; a bad one exits 2 naming it. */
-function settingsOrExit(): GiveUpLimit {
+function settingsOrExit(): { giveUp: GiveUpLimit; keycloakReadyTimeoutMs: number } {
   try {
     ingressEnv(); // the HUB_INGRESS_* limits Traefik will read
-    return giveUpFromEnv();
+    return { giveUp: giveUpFromEnv(), keycloakReadyTimeoutMs: keycloakReadyTimeoutFromEnv() };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Service Hub is already running here (pid ${running}). Stop it with \`make down\` (or Ctrl-C in its terminal) before starting another.\n`);
     process.exit(1);
   }
-  const giveUp = settingsOrExit();
+  const { giveUp, keycloakReadyTimeoutMs } = settingsOrExit();
   const ports = portsFromEnv();
   await assertPortsFree(ports);
   writePid(PID_FILE);
@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       log: logs.line,
       keycloakAdmin: { user: 'admin', password: process.env.HUB_KEYCLOAK_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url') },
       supervise,
+      keycloakReadyTimeoutMs,
       progress: say,
     });
     assertNoneGaveUp();

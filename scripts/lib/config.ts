@@ -42,14 +42,20 @@ export async function assertPortsFree(ports: PlatformPorts): Promise<void> {
 /** When `make up` gives up on a process: `restarts` restarts within `windowMs`. */
 export interface GiveUpLimit { restarts: number; windowMs: number }
 
+function wholeFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw} must be a whole number of at least 1; unset it to use ${fallback}`);
+  return n;
+}
+
 /** HUB_UP_MAX_RESTARTS (default 5) restarts within HUB_UP_RESTART_WINDOW_S seconds (default 60). */
 export function giveUpFromEnv(env: NodeJS.ProcessEnv = process.env): GiveUpLimit {
-  const whole = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw} must be a whole number of at least 1; unset it to use ${fallback}`);
-    return n;
-  };
-  return { restarts: whole('HUB_UP_MAX_RESTARTS', 5), windowMs: whole('HUB_UP_RESTART_WINDOW_S', 60) * 1000 };
+  return { restarts: wholeFromEnv(env, 'HUB_UP_MAX_RESTARTS', 5), windowMs: wholeFromEnv(env, 'HUB_UP_RESTART_WINDOW_S', 60) * 1000 };
+}
+
+/** HUB_KEYCLOAK_READY_TIMEOUT_S (default 180): how long Keycloak may take to start. */
+export function keycloakReadyTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return wholeFromEnv(env, 'HUB_KEYCLOAK_READY_TIMEOUT_S', 180) * 1000;
 }

@@ -38,9 +38,10 @@ describe('ingress limits (real Traefik, traefik/dynamic)', () => {
     const ingress = await startIngress(upstream, { rateAverage: 1, rateBurst: 5 });
     const { statuses, retryAfter } = await burst(`${ingress.url}/api/thing/x`, 20);
     const passed = statuses.filter((s) => s === 200).length;
-    // Burst 5 pass at once; at 1/s Traefik may delay (not refuse) one more by up to 500 ms.
+    // Burst 5 pass at once; at 1/s Traefik delays (not refuses) a request due within 500 ms, so
+    // one or two more may pass if the burst takes a while to send on a busy machine.
     expect(passed).toBeGreaterThanOrEqual(5);
-    expect(passed).toBeLessThanOrEqual(6);
+    expect(passed).toBeLessThanOrEqual(8);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20 - passed);
     for (const r of retryAfter) expect(Number(r)).toBeGreaterThanOrEqual(1); // whole seconds
     expect(upstream.attempts('GET', '/api/thing/x')).toBe(passed);
@@ -53,12 +54,12 @@ describe('ingress limits (real Traefik, traefik/dynamic)', () => {
     const ingress = await startIngress(upstream, { rateAverage: 50, rateBurst: 50, authRateAverage: 1, authRateBurst: 2 });
     const plain = await burst(`${ingress.url}/api/thing/x`, 10);
     expect(plain.statuses).toEqual(Array(10).fill(200));
-    const auth = await burst(`${ingress.url}/api/identity/user/x`, 10);
-    expect(auth.statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
-    expect(auth.retryAfter.length).toBeGreaterThanOrEqual(7);
-    const upgrades = await Promise.all(Array.from({ length: 10 }, () => upgrade(ingress.url)));
+    const auth = await burst(`${ingress.url}/api/identity/user/x`, 20);
+    expect(auth.statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(12);
+    expect(auth.retryAfter.length).toBeGreaterThanOrEqual(12);
+    const upgrades = await Promise.all(Array.from({ length: 20 }, () => upgrade(ingress.url)));
     expect(upgrades.filter((s) => s === 101).length).toBeGreaterThanOrEqual(1);
-    expect(upgrades.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
+    expect(upgrades.filter((s) => s === 429).length).toBeGreaterThanOrEqual(12);
   });
 
   it('beyond the in-flight limit per client a request gets 429; once one finishes the next passes', async () => {

@@ -15,14 +15,33 @@ import { httpOk, PG_USER, repoRoot } from '@hub/servers';
 import { waitFor } from '@hub/testkit';
 import { alive, childRunning, childrenOf, end, linesOf, postmasterPid, record, startUp, type Up } from './up.ts';
 
-/** Keycloak (a JVM) takes most of it; the machine may be busy with the rest of the test run. */
-const UP_TIMEOUT_MS = 360_000;
+/** Keycloak (a JVM) takes most of it, minutes on a machine shared with other runs. */
+const KEYCLOAK_READY_S = 400;
+const UP_TIMEOUT_MS = (KEYCLOAK_READY_S + 20) * 1000;
 const RECOVERY_TIMEOUT_MS = 60_000;
 /** Small, so the give-up drill takes seconds: 3 restarts (0.25 + 0.5 + 1 s) within a minute. */
 const MAX_RESTARTS = 3;
 
 let up: Up;
 const runDir = join(repoRoot, '.run', `test-supervision-${process.pid}-${randomBytes(3).toString('hex')}`);
+
+/**
+ * Listens on `port` as soon as the killed server's socket is released (a few ms after SIGKILL),
+ * retrying every 2 ms for at most `withinMs` — well inside the supervisor's first restart delay.
+ */
+async function takePort(port: number, withinMs: number): Promise<Server> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const server = createServer((s) => s.destroy());
+    try {
+      await new Promise<void>((resolve, reject) => { server.once('error', reject).listen(port, '127.0.0.1', resolve); });
+      return server;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+}
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
@@ -37,7 +56,9 @@ async function answers(url: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  up = await startUp(runDir, { HUB_UP_MAX_RESTARTS: String(MAX_RESTARTS), HUB_UP_RESTART_WINDOW_S: '60' }, UP_TIMEOUT_MS);
+  up = await startUp(runDir, {
+    HUB_UP_MAX_RESTARTS: String(MAX_RESTARTS), HUB_UP_RESTART_WINDOW_S: '60', HUB_KEYCLOAK_READY_TIMEOUT_S: String(KEYCLOAK_READY_S),
+  }, UP_TIMEOUT_MS);
 }, UP_TIMEOUT_MS + 10_000);
 
 afterAll(async () => {
@@ -113,9 +134,8 @@ describe('make up supervises every process it starts', () => {
     const children = childrenOf(up.proc.pid ?? 0);
     // Once killed, its port is taken before the first restart (250 ms later): every restart fails.
     process.kill(redis, 'SIGKILL');
-    const squatter: Server = createServer((s) => s.destroy());
-    await new Promise<void>((resolve, reject) => { squatter.once('error', reject).listen(up.ports.redis, '127.0.0.1', resolve); });
     const t0 = Date.now();
+    const squatter = await takePort(up.ports.redis, 200);
     try {
       const code = await Promise.race([up.exited, new Promise((r) => setTimeout(() => { r('still running'); }, RECOVERY_TIMEOUT_MS))]);
       process.stdout.write(`make up gave up on redis ${seconds(Date.now() - t0)} after its kill and exited ${String(code)}\n`);
@@ -127,6 +147,7 @@ describe('make up supervises every process it starts', () => {
     for (let n = 2; n <= MAX_RESTARTS; n++) {
       expect(redisLines).toContainEqual(expect.stringMatching(new RegExp(`^redis exited with code 1 after \\d+\\.\\d s; restart #${n} in \\d+ ms$`)));
     }
+    process.stdout.write(`${redisLines.filter((l) => l.includes('restart #') || l.startsWith('GAVE UP')).join('\n')}\n${up.output.at(-1) ?? ''}\n`);
     const loud = `GAVE UP on redis: ${MAX_RESTARTS} restarts within 60.0 s did not hold; it last exited with code 1 after`;
     expect(redisLines).toContainEqual(expect.stringContaining(loud));
     expect(redisLines.find((l) => l.startsWith('GAVE UP'))).toMatch(/Read .*\/logs\/redis\.log, fix the cause, then run `make up` again; make up stops now\.$/);

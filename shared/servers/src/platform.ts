@@ -63,6 +63,8 @@ export interface PlatformOptions {
   ingress?: IngressLimits;
   /** Traefik's JSON access log; default `<runDir>/logs/traefik-access.log`. */
   accessLogPath?: string;
+  /** How long Keycloak (a JVM, slow on a busy machine) may take to be ready; default 180 s. */
+  keycloakReadyTimeoutMs?: number;
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
 }
@@ -113,6 +115,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       startKeycloak({
         port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
         backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), log,
+        ...(o.keycloakReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: o.keycloakReadyTimeoutMs }),
       }),
     );
     const all = await Promise.allSettled([
