@@ -22,6 +22,7 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint
 	@echo "==> typecheck" && npm run --silent typecheck
 	@echo "==> tests" && npx vitest run
+	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint

@@ -2,11 +2,17 @@
  * `make up`: starts the whole platform on this machine (no Docker) and every service under
  * services/, prints where to reach it, and on Ctrl-C or SIGTERM stops all it started, by PID.
  * Ports: HUB_*_PORT variables (see scripts/lib/config.ts). Logs: .run/up/logs/<name>.log.
+ *
+ * Every process it starts is supervised: restarted with capped exponential backoff (one line per
+ * restart), and given up on after HUB_UP_MAX_RESTARTS restarts within HUB_UP_RESTART_WINDOW_S.
+ * Giving up stops everything and exits 1 (choice: no degraded mode — every process is part of
+ * the platform's contract, a half-up platform scrolling by in a terminal is easy to miss, and an
+ * exit frees the ports for the next `make up`).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startPlatform, startServices, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
-import { assertPortsFree, PID_FILE, portsFromEnv, RUN_DIR } from './lib/config.ts';
+import { ingressEnv, ManagedProcess, startPlatform, startServices, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
+import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -33,29 +39,62 @@ function banner(urls: PlatformUrls, services: StartedService[]): string {
   return `\nService Hub is up.\n${lines.join('\n')}\n\nTry: curl ${urls.traefikUrl}/api/library/books\nStop: Ctrl-C here, or \`make down\` from another terminal.\n\n`;
 }
 
+/** Settings that need no server: checked before anything starts; a bad one exits 2 naming it. */
+function settingsOrExit(): { giveUp: GiveUpLimit; keycloakReadyTimeoutMs: number } {
+  try {
+    ingressEnv(); // the HUB_INGRESS_* limits Traefik will read
+    return { giveUp: giveUpFromEnv(), keycloakReadyTimeoutMs: keycloakReadyTimeoutFromEnv() };
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   const running = livePid(PID_FILE);
   if (running !== undefined) {
     process.stderr.write(`Service Hub is already running here (pid ${running}). Stop it with \`make down\` (or Ctrl-C in its terminal) before starting another.\n`);
     process.exit(1);
   }
+  const { giveUp, keycloakReadyTimeoutMs } = settingsOrExit();
   const ports = portsFromEnv();
   await assertPortsFree(ports);
   writePid(PID_FILE);
-  const logs = prefixedLogs(join(RUN_DIR, 'logs'));
+  const logDir = join(RUN_DIR, 'logs');
+  const logs = prefixedLogs(logDir);
   let platform: Platform | undefined;
   let services: StartedService[] = [];
   let stopping: Promise<void> | undefined;
+  // Written by the supervisor's callback; checked through assertNoneGaveUp().
+  const state: { gaveUp: string | undefined; up: boolean } = { gaveUp: undefined, up: false };
+  const assertNoneGaveUp = (): void => {
+    if (state.gaveUp !== undefined) throw new Error(`${state.gaveUp} kept failing while the platform started`);
+  };
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
       say(`${why}: stopping services and servers…`);
       for (const s of services) await s.proc.stop();
       await platform?.stop();
+      await ManagedProcess.stopAll(); // what is still starting (interrupted during startup)
       logs.close();
       removePid(PID_FILE);
       say('stopped.');
     })();
     return stopping;
+  };
+  const supervise: RestartPolicy = {
+    giveUpAfter: giveUp,
+    advice: (name) => `Read ${join(logDir, `${name}.log`)}, fix the cause, then run \`make up\` again; make up stops now.`,
+    onGiveUp: (name) => {
+      state.gaveUp ??= name;
+      // During startup the start fails instead (checked below), which stops all that started.
+      if (state.up) {
+        void stop(`${name} kept failing`).then(() => {
+          process.stderr.write(`\nmake up stopped: ${name} kept failing. See ${join(logDir, `${name}.log`)}.\n`);
+          process.exit(1);
+        });
+      }
+    },
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => { void stop(sig).then(() => process.exit(0)); });
@@ -66,10 +105,16 @@ async function main(): Promise<void> {
       runDir: RUN_DIR,
       log: logs.line,
       keycloakAdmin: { user: 'admin', password: process.env.HUB_KEYCLOAK_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url') },
+      supervise,
+      keycloakReadyTimeoutMs,
       progress: say,
     });
+    assertNoneGaveUp();
     say('starting services…');
     services = await startServices(platform.urls, logs.line);
+    for (const s of services) s.proc.supervise(supervise);
+    assertNoneGaveUp();
+    state.up = true;
     process.stdout.write(banner(platform.urls, services));
   } catch (err) {
     process.stderr.write(`\nmake up failed: ${(err as Error).message}\nSee the logs in ${join(RUN_DIR, 'logs')}.\n`);

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { envPort, repoRoot, tcpOpen, type PlatformPorts } from '@hub/servers';
 
-/** Where `make up` keeps data, logs and its PID file. */
-export const RUN_DIR = join(repoRoot, '.run', 'up');
+/** Where `make up` keeps data, logs and its PID file (HUB_UP_RUN_DIR moves it: a second platform, tests). */
+export const RUN_DIR = process.env.HUB_UP_RUN_DIR ?? join(repoRoot, '.run', 'up');
 export const PID_FILE = join(RUN_DIR, 'up.pid');
 
 /** Default ports of a `make up` platform, and the variables that override them. */
@@ -37,4 +37,25 @@ export async function assertPortsFree(ports: PlatformPorts): Promise<void> {
   if (taken.length > 0) {
     throw new Error(`Cannot start: \n${taken.join('\n')}\nStop whatever holds them, or set the variables to free ports, e.g. HUB_NATS_PORT=14222 make up`);
   }
+}
+
+/** When `make up` gives up on a process: `restarts` restarts within `windowMs`. */
+export interface GiveUpLimit { restarts: number; windowMs: number }
+
+function wholeFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw} must be a whole number of at least 1; unset it to use ${fallback}`);
+  return n;
+}
+
+/** HUB_UP_MAX_RESTARTS (default 5) restarts within HUB_UP_RESTART_WINDOW_S seconds (default 60). */
+export function giveUpFromEnv(env: NodeJS.ProcessEnv = process.env): GiveUpLimit {
+  return { restarts: wholeFromEnv(env, 'HUB_UP_MAX_RESTARTS', 5), windowMs: wholeFromEnv(env, 'HUB_UP_RESTART_WINDOW_S', 60) * 1000 };
+}
+
+/** HUB_KEYCLOAK_READY_TIMEOUT_S (default 180): how long Keycloak may take to start. */
+export function keycloakReadyTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return wholeFromEnv(env, 'HUB_KEYCLOAK_READY_TIMEOUT_S', 180) * 1000;
 }

@@ -6,8 +6,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
-import { httpOk, untilReady } from './wait.ts';
+import { whenReady, type RunningServer } from './server.ts';
+import { httpOk, waitUntil } from './wait.ts';
 
 /** The realm every service trusts; its JSON lives in the repo. */
 export const REALM = 'servicehub';
@@ -61,7 +61,7 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
     log: o.log,
   });
   const health = `http://127.0.0.1:${o.managementPort}/health/ready`;
-  await untilReady(proc, () => httpOk(health), o.readyTimeoutMs ?? 180_000, 'keycloak');
-  const server = asServer('keycloak', base, proc);
+  const ready = () => waitUntil(() => httpOk(health), o.readyTimeoutMs ?? 180_000, 'keycloak', () => proc.exitReason());
+  const server = await whenReady('keycloak', base, proc, ready);
   return { ...server, issuer: `${base}/realms/${REALM}` };
 }

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
-import { httpOk, untilReady } from './wait.ts';
+import { whenReady, type RunningServer } from './server.ts';
+import { httpOk, waitUntil } from './wait.ts';
 
 export interface NatsOptions {
   port: number;
@@ -23,7 +23,10 @@ export interface NatsOptions {
  */
 export const NATS_CONFIG = 'ping_interval: "300ms"\nping_max: 2\n';
 
-/** Starts nats-server and resolves once /healthz (which includes JetStream) answers 200. */
+/**
+ * Starts nats-server and resolves once /healthz (which includes JetStream) answers 200. A restart
+ * runs the same command, so JetStream recovers its streams from the same store directory.
+ */
 export async function startNats(o: NatsOptions): Promise<RunningServer> {
   mkdirSync(o.dataDir, { recursive: true });
   const config = join(o.dataDir, 'nats.conf');
@@ -34,6 +37,6 @@ export async function startNats(o: NatsOptions): Promise<RunningServer> {
     args: ['-c', config, '-a', '127.0.0.1', '-p', String(o.port), '-m', String(o.monitorPort), '-js', '-sd', o.dataDir],
     log: o.log,
   });
-  await untilReady(proc, () => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats');
-  return asServer('nats', `nats://127.0.0.1:${o.port}`, proc);
+  const ready = () => waitUntil(() => httpOk(`http://127.0.0.1:${o.monitorPort}/healthz`), o.readyTimeoutMs ?? 20_000, 'nats', () => proc.exitReason());
+  return whenReady('nats', `nats://127.0.0.1:${o.port}`, proc, ready);
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { startKeycloak } from './keycloak.ts';
 import { startNats } from './nats.ts';
 import { PG_USER, startPostgres } from './postgres.ts';
-import type { LogSink } from './process.ts';
+import type { IngressLimits } from './ingress.ts';
+import type { LogSink, RestartPolicy } from './process.ts';
 import { startRedis } from './redis.ts';
 import { startResgate } from './resgate.ts';
 import type { RunningServer } from './server.ts';
@@ -53,6 +54,17 @@ export interface PlatformOptions {
   resgate?: { requestTimeoutMs?: number; headerAuth?: string };
   /** Trade durability for speed (tests). */
   fast?: boolean;
+  /**
+   * Restart every server with this policy once it is ready (`make up`). Without it only Resgate
+   * restarts (forever, default backoff): tests that kill a server start their own.
+   */
+  supervise?: RestartPolicy;
+  /** Ingress limits for Traefik (HUB_INGRESS_* variables apply too; defaults: traefik/dynamic). */
+  ingress?: IngressLimits;
+  /** Traefik's JSON access log; default `<runDir>/logs/traefik-access.log`. */
+  accessLogPath?: string;
+  /** How long Keycloak (a JVM, slow on a busy machine) may take to be ready; default 180 s. */
+  keycloakReadyTimeoutMs?: number;
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
 }
@@ -81,6 +93,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const t0 = Date.now();
     const server = await start();
     started.push(server);
+    if (o.supervise) server.process.supervise(o.supervise);
     o.progress?.(`${name} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return server;
   };
@@ -94,12 +107,15 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const natsP = track('nats', () => startNats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
-      track('resgate', () => startResgate({ port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, ...o.resgate, log })),
+      track('resgate', () => startResgate({
+        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`, ...o.resgate, log,
+      })),
     );
     const keycloakP = track('keycloak', () =>
       startKeycloak({
         port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
         backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), log,
+        ...(o.keycloakReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: o.keycloakReadyTimeoutMs }),
       }),
     );
     const all = await Promise.allSettled([
@@ -108,7 +124,10 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       track('postgres', () => startPostgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
       track('redis', () => startRedis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
-      resgateP.then((resgate) => track('traefik', () => startTraefik({ port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log }))),
+      resgateP.then((resgate) => track('traefik', () => startTraefik({
+        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log,
+        accessLogPath: o.accessLogPath ?? join(runDir, 'logs', 'traefik-access.log'), ...(o.ingress ? { limits: o.ingress } : {}),
+      }))),
     ]);
     // Wait for every start to settle before cleaning up, so no late starter is left running.
     const failed = all.find((r) => r.status === 'rejected');

@@ -3,12 +3,12 @@
  * initdb and postgres refuse to run as root, so as root we run them as the `postgres` user.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
-import { untilReady } from './wait.ts';
+import { whenReady, type RunningServer } from './server.ts';
+import { waitUntil } from './wait.ts';
 
 /** Superuser created by initdb; local trust auth on loopback only. */
 export const PG_USER = 'hub';
@@ -63,12 +63,37 @@ export async function startPostgres(o: PostgresOptions): Promise<RunningServer> 
     command: join(bin.pgBin, 'postgres'),
     args,
     stopSignal: 'SIGINT', // fast shutdown: roll back open transactions, don't wait for clients
+    // A restart reuses the data directory: postgres replays its WAL (crash recovery) by itself.
+    beforeRestart: () => { clearStalePid(dataDir, o.log); },
     log: o.log,
     ...(user ?? {}),
   });
-  const ready = () => pgIsReady(o.port);
-  await untilReady(proc, ready, o.readyTimeoutMs ?? 30_000, 'postgres');
-  return asServer('postgres', `postgres://${PG_USER}@127.0.0.1:${o.port}/postgres`, proc);
+  const ready = () => waitUntil(() => pgIsReady(o.port), o.readyTimeoutMs ?? 30_000, 'postgres', () => proc.exitReason());
+  return whenReady('postgres', `postgres://${PG_USER}@127.0.0.1:${o.port}/postgres`, proc, ready);
+}
+
+/**
+ * A postmaster killed with SIGKILL leaves postmaster.pid behind. postgres ignores the file when
+ * its PID is dead, but refuses to start when that PID now belongs to another process (PIDs are
+ * reused), so the supervisor removes it unless a postgres for this data directory really runs.
+ * Called before a restart, after the old process group is gone.
+ */
+export function clearStalePid(dataDir: string, log: LogSink): void {
+  const file = join(dataDir, 'postmaster.pid');
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && runsPostgresFor(pid, dataDir)) return;
+  rmSync(file, { force: true });
+  log('postgres', `removed stale postmaster.pid (pid ${pid} is not this cluster's postgres)`);
+}
+
+function runsPostgresFor(pid: number, dataDir: string): boolean {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return cmd.some((a) => a.endsWith('/postgres') || a === 'postgres') && cmd.includes(dataDir);
+  } catch {
+    return false; // no such process
+  }
 }
 
 function pgIsReady(port: number): Promise<boolean> {

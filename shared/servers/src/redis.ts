@@ -1,8 +1,8 @@
 /** Redis 7 standing in for KeyDB locally: no persistence, own port. Use only KeyDB 6.3 commands. */
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
-import { tcpOpen, untilReady } from './wait.ts';
+import { whenReady, type RunningServer } from './server.ts';
+import { tcpOpen, waitUntil } from './wait.ts';
 
 export interface RedisOptions {
   port: number;
@@ -19,6 +19,6 @@ export async function startRedis(o: RedisOptions): Promise<RunningServer> {
     args: ['--port', String(o.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', o.dataDir],
     log: o.log,
   });
-  await untilReady(proc, () => tcpOpen(o.port), o.readyTimeoutMs ?? 10_000, 'redis');
-  return asServer('redis', `redis://127.0.0.1:${o.port}`, proc);
+  const ready = () => waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 10_000, 'redis', () => proc.exitReason());
+  return whenReady('redis', `redis://127.0.0.1:${o.port}`, proc, ready);
 }

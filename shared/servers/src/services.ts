@@ -43,7 +43,9 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
 }
 
 /**
- * Starts services (default: every one under services/) supervised, resolving once each is connected to NATS.
+ * Starts services (default: every one under services/) supervised, resolving once each is connected
+ * to NATS. They restart forever with the default backoff; `make up` then arms its own policy
+ * (`proc.supervise`), which gives up.
  * @example const [identity] = await startServices(urls, log, ['identity']);
  */
 export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices()): Promise<StartedService[]> {
@@ -61,8 +63,14 @@ export async function startServices(urls: PlatformUrls, log: LogSink, names: rea
       log,
     }),
   }));
-  await Promise.all(
-    started.map((s) => waitUntil(() => connectedToNats(urls.natsMonitorUrl, s.name), 60_000, `service ${s.name} (connected to NATS)`)),
+  // If any never connects, all are stopped: the caller gets no handle to stop them with.
+  const ready = await Promise.allSettled(
+    started.map((s) => waitUntil(() => connectedToNats(urls.natsMonitorUrl, s.name), 60_000, `service ${s.name} (connected to NATS)`, () => s.proc.exitReason())),
   );
+  const failed = ready.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((s) => s.proc.stop()));
+    throw failed.reason;
+  }
   return started;
 }

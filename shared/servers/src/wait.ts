@@ -1,16 +1,22 @@
 /** Readiness probes for servers we start. Polling here is the server's contract, not a test sleep. */
 import { connect as tcpConnect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ManagedProcess } from './process.ts';
 
 /** Poll interval while waiting for a server to come up. */
 export const READY_POLL_MS = 100;
 
 /**
- * Resolves once `probe` returns true; rejects with `what` and the last probe error after `timeoutMs`.
+ * Resolves once `probe` returns true; rejects with `what` and the last probe error after `timeoutMs`,
+ * at once when `alive` reports the process dead, or when a probe error is `fatal` (no point waiting).
  * @example await waitUntil(() => httpOk('http://127.0.0.1:8222/healthz'), 10_000, 'nats health');
  */
-export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, alive?: () => string | undefined): Promise<void> {
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  alive?: () => string | undefined,
+  fatal?: (err: unknown) => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -19,6 +25,7 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
     try {
       if (await probe()) return;
     } catch (err) {
+      if (fatal?.(err) === true) throw new Error(`${what}: ${(err as Error).message}`);
       last = err;
     }
     if (Date.now() > deadline) {
@@ -26,21 +33,6 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
       throw new Error(`${what} not ready after ${timeoutMs} ms${cause}`);
     }
     await delay(READY_POLL_MS);
-  }
-}
-
-/**
- * {@link waitUntil} for a process just started: one that never becomes ready (or dies) is stopped
- * before the error propagates, so a failed start leaves nothing running (a slow Keycloak past its
- * timeout used to stay up with nobody to stop it).
- * @example await untilReady(proc, () => tcpOpen(port), 20_000, 'resgate');
- */
-export async function untilReady(proc: ManagedProcess, probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  try {
-    await waitUntil(probe, timeoutMs, what, () => proc.exitReason());
-  } catch (err) {
-    await proc.stop();
-    throw err;
   }
 }
 

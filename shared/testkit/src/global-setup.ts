@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { bin, freePort, localDir, repoRoot, startPlatform, startServices, type Platform, type PlatformPorts, type PlatformUrls, type StartedService } from '@hub/servers';
+import { bin, freePort, localDir, repoRoot, startPlatform, startServices, type IngressLimits, type Platform, type PlatformPorts, type PlatformUrls, type StartedService } from '@hub/servers';
 import { urlsFromEnv } from './env.ts';
 import { recordRun, sweepDeadRuns } from './sweep.ts';
 
@@ -19,6 +19,17 @@ declare module 'vitest' {
 
 /** Services every test needs running, started once per run. */
 const IDENTITY = ['identity'];
+
+/**
+ * The shared Traefik serves every test file at once, all from 127.0.0.1: rate and concurrency
+ * limits that never bite, and no breaker (a test that provokes 503s or timeouts must not open it
+ * for the tests running beside it). Body limit and compression keep make up's defaults.
+ * tests/ingress proves the limits, retries and breaker on Traefik instances of its own.
+ */
+const SHARED_INGRESS: IngressLimits = {
+  rateAverage: 100_000, rateBurst: 100_000, authRateAverage: 100_000, authRateBurst: 100_000, inflight: 100_000,
+  breakerErrorRatio: 1, breakerLatencyMs: 3_600_000,
+};
 
 /** Resgate's request timeout in tests: short, so timeout paths are quick to prove. */
 export const TEST_RESGATE_TIMEOUT_MS = 3000;
@@ -52,7 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => Promise.resolve();
   }
   const runParent = join(repoRoot, '.run');
-  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin, join(repoRoot, 'services')]);
+  // scripts/up.ts: tests/supervision runs a whole `make up` of its own (its children match the others).
+  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin, join(repoRoot, 'services'), join(repoRoot, 'scripts', 'up.ts')]);
   const runDir = join(runParent, `test-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
   const logs = logFiles(join(runDir, 'logs'));
@@ -67,6 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       fast: true,
       keycloakAdmin: { user: 'admin', password: randomBytes(12).toString('hex') },
       resgate: { requestTimeoutMs: TEST_RESGATE_TIMEOUT_MS },
+      ingress: SHARED_INGRESS,
       progress: (m) => { process.stderr.write(`[testkit] ${m}\n`); },
     });
   } catch (err) {

@@ -18,5 +18,6 @@ export { accessToken, tokenSubject, userToken, TEST_CLIENT_ID } from './keycloak
 export type { TestUser, TokenSet } from './keycloak.ts';
 export { dataScope, scopeSql, redisClient } from './store.ts';
 export type { DataScope } from './store.ts';
+export { recordRun } from './sweep.ts';
 export { createTestClient, createTestRealm, keycloakAdmin, keycloakLogout, realmIssuer, realmToken, rotateRealmKey } from './identity.ts';
 export type { TestClientOptions } from './identity.ts';
