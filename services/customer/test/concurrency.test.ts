@@ -22,8 +22,15 @@ describe('customer concurrency', () => {
     const id = rid.slice(rid.lastIndexOf('.') + 1);
     const models = (await Promise.all(clients.map((c) => c.get(rid)))) as ResModel[];
 
-    await Promise.all(Array.from({ length: WRITES }, (_, i) =>
-      (clients[i % clients.length] ?? first).call(rid, 'set', i % 2 === 0 ? { phone: `p${String(i)}` } : { address: `a${String(i)}`, tags: [`t${String(i)}`] })));
+    await Promise.all(
+      Array.from({ length: WRITES }, (_, i) =>
+        (clients[i % clients.length] ?? first).call(
+          rid,
+          'set',
+          i % 2 === 0 ? { phone: `p${String(i)}` } : { address: `a${String(i)}`, tags: [`t${String(i)}`] },
+        ),
+      ),
+    );
 
     const [row] = await scopeSql(scope, `SELECT ${live.rows.jsonOf('customers')} AS e FROM customers WHERE id = $1`, [id]);
     if (!row) throw new Error('customer gone');
@@ -39,7 +46,7 @@ describe('customer concurrency', () => {
     // database; what it stored is the committed customer.
     const nc = await connectNats();
     const reply = await nc.request(`get.${rid}`, '{}', { timeout: 5000 });
-    expect((reply.json<{ result: { model: Record<string, unknown> } }>()).result.model.version).toBe(db.version);
+    expect(reply.json<{ result: { model: Record<string, unknown> } }>().result.model.version).toBe(db.version);
     const cached = await redisClient().get(`${scope.cachePrefix}:customer:${id}`);
     expect(JSON.parse(cached ?? 'null')).toEqual(db);
   });

@@ -9,6 +9,9 @@ import { configSchemaOf, createHubService } from '@hub/service';
 import { customerService } from '../src/service.ts';
 
 const c = configOrExit(configSchemaOf(customerService.definition).extend({ CUSTOMER_NAME: z.string().min(1) }));
-const service = await createHubService(customerService, { name: c.CUSTOMER_NAME as string, config: { ...c, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' } as never });
+const service = await createHubService(customerService, {
+  name: c.CUSTOMER_NAME as string,
+  config: { ...c, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' } as never,
+});
 await runService(service);
 process.stdout.write(`READY ${service.ownership?.me ?? ''}\n`);

@@ -185,7 +185,8 @@ export interface AccessContext<PP = AnyParams, Q = unknown, T = unknown> extends
 }
 
 /** Context of a call handler: the request, the validated input, and the resource's events. @example handler: ({ params, input, change }) => { save(params.id, input); change(input); } */
-export interface CallContext<PP = AnyParams, I = unknown, Q = unknown, T = unknown> extends RequestContext<PP>, HttpControls, ResourceEvents<PP, Q> {
+export interface CallContext<PP = AnyParams, I = unknown, Q = unknown, T = unknown>
+  extends RequestContext<PP>, HttpControls, ResourceEvents<PP, Q> {
   readonly method: string;
   readonly cid: string;
   readonly token: T;

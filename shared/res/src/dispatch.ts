@@ -78,9 +78,15 @@ export function createDispatcher(core: ServiceCore, middleware: () => readonly M
     }
   };
   const replyOf = (err: Error | null, msg: Msg): string | undefined => {
-    if (err !== null) { core.log.error({ err }, 'subscription error'); return undefined; }
+    if (err !== null) {
+      core.log.error({ err }, 'subscription error');
+      return undefined;
+    }
     const reply = msg.reply;
-    if (reply === undefined || reply === '') { core.log.warn({ subject: msg.subject }, 'request without reply subject ignored'); return undefined; }
+    if (reply === undefined || reply === '') {
+      core.log.warn({ subject: msg.subject }, 'request without reply subject ignored');
+      return undefined;
+    }
     return reply;
   };
   const callback = (err: Error | null, msg: Msg): void => {
@@ -157,7 +163,10 @@ function fail(req: Req, err: unknown): Outcome {
   const { error, unexpected } = toErrorObject(err);
   if (error.code === UNAVAILABLE) {
     // A retry may succeed: HTTP clients get 503 and when to try again, not a 400.
-    if (req.isHttp) { req.setStatus(503); req.setHeader('Retry-After', String(RETRY_AFTER_S)); }
+    if (req.isHttp) {
+      req.setStatus(503);
+      req.setHeader('Retry-After', String(RETRY_AFTER_S));
+    }
     req.log.warn({ err: (err as Error).cause ?? err }, 'unavailable');
     return { kind: 'error', error };
   }

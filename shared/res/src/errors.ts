@@ -70,25 +70,43 @@ export class ResError extends Error {
   }
 
   /** @example throw ResError.notFound(); */
-  static notFound(message?: string): ResError { return new ResError(ErrorCode.NotFound, message); }
+  static notFound(message?: string): ResError {
+    return new ResError(ErrorCode.NotFound, message);
+  }
   /** @example throw ResError.invalidParams('Title is required', { field: 'title' }); */
-  static invalidParams(message?: string, data?: unknown): ResError { return new ResError(ErrorCode.InvalidParams, message, data); }
+  static invalidParams(message?: string, data?: unknown): ResError {
+    return new ResError(ErrorCode.InvalidParams, message, data);
+  }
   /** @example throw ResError.invalidQuery('limit must be ≤ 100'); */
-  static invalidQuery(message?: string, data?: unknown): ResError { return new ResError(ErrorCode.InvalidQuery, message, data); }
+  static invalidQuery(message?: string, data?: unknown): ResError {
+    return new ResError(ErrorCode.InvalidQuery, message, data);
+  }
   /** @example throw ResError.methodNotFound(); */
-  static methodNotFound(): ResError { return new ResError(ErrorCode.MethodNotFound); }
+  static methodNotFound(): ResError {
+    return new ResError(ErrorCode.MethodNotFound);
+  }
   /** @example throw ResError.accessDenied(); */
-  static accessDenied(message?: string): ResError { return new ResError(ErrorCode.AccessDenied, message); }
+  static accessDenied(message?: string): ResError {
+    return new ResError(ErrorCode.AccessDenied, message);
+  }
   /** @example throw ResError.timeout(); */
-  static timeout(message?: string): ResError { return new ResError(ErrorCode.Timeout, message); }
+  static timeout(message?: string): ResError {
+    return new ResError(ErrorCode.Timeout, message);
+  }
   /** Temporarily unavailable (see {@link UNAVAILABLE}); the cause is for logs only. @example throw ResError.unavailable('The database is unavailable', err); */
-  static unavailable(message = 'Temporarily unavailable, retry shortly', cause?: unknown): ResError { return new ResError(UNAVAILABLE, message, undefined, { cause }); }
+  static unavailable(message = 'Temporarily unavailable, retry shortly', cause?: unknown): ResError {
+    return new ResError(UNAVAILABLE, message, undefined, { cause });
+  }
   /** Generic internal error; the cause is for logs only. @example throw ResError.internal(err); */
-  static internal(cause?: unknown): ResError { return new ResError(ErrorCode.InternalError, undefined, undefined, { cause }); }
+  static internal(cause?: unknown): ResError {
+    return new ResError(ErrorCode.InternalError, undefined, undefined, { cause });
+  }
 
   /** The wire form. @example JSON.stringify({ error: err.toErrorObject() }) */
   toErrorObject(): ErrorObject {
-    return this.data === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, data: this.data };
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
   }
 }
 

@@ -7,7 +7,16 @@ import { ResUsageError } from './errors.ts';
  * @example RESERVED_EVENT_NAMES.has('change') // true
  */
 export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
-  'add', 'change', 'create', 'delete', 'patch', 'reset', 'reaccess', 'remove', 'unsubscribe', 'query',
+  'add',
+  'change',
+  'create',
+  'delete',
+  'patch',
+  'reset',
+  'reaccess',
+  'remove',
+  'unsubscribe',
+  'query',
 ]);
 
 /** Checks an add/remove index: a non-negative integer, within the length when it is known. */

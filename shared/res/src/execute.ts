@@ -16,11 +16,15 @@ import { validate } from './validation.ts';
 /** Runs the handler for the request type. */
 export async function execute(req: Req): Promise<Outcome> {
   switch (req.type) {
-    case 'get': return executeGet(req);
-    case 'access': return executeAccess(req);
+    case 'get':
+      return executeGet(req);
+    case 'access':
+      return executeAccess(req);
     case 'call':
-    case 'auth': return executeCall(req);
-    case 'unknown': throw ResError.notFound();
+    case 'auth':
+      return executeCall(req);
+    case 'unknown':
+      throw ResError.notFound();
   }
 }
 

@@ -26,7 +26,12 @@ import { checkChange, checkCollection, checkModel, checkValue, type Value } from
 /** A get handler's checked answer, ready to encode. */
 export type GetAnswer =
   | { readonly kind: 'model'; readonly model: Record<string, unknown>; readonly query: string | undefined; readonly state: ResourceState }
-  | { readonly kind: 'collection'; readonly collection: readonly unknown[]; readonly query: string | undefined; readonly state: ResourceState };
+  | {
+      readonly kind: 'collection';
+      readonly collection: readonly unknown[];
+      readonly query: string | undefined;
+      readonly state: ResourceState;
+    };
 
 export class Handle implements ResourceHandle, GetContext {
   readonly rname: string;
@@ -54,31 +59,71 @@ export class Handle implements ResourceHandle, GetContext {
     this.holds = holds;
   }
 
-  get rid(): string { return joinRid(this.rname, this.rawQuery); }
-  get log(): Logger { return this.core.log; }
+  get rid(): string {
+    return joinRid(this.rname, this.rawQuery);
+  }
+  get log(): Logger {
+    return this.core.log;
+  }
   get service(): ServiceScope {
     this.#scope ??= this.core.scope(this.holds);
     return this.#scope;
   }
   /** No requester to extend: a pre-response is only for requests (see request.ts). */
-  get timeout(): (ms: number) => void { return () => undefined; }
+  get timeout(): (ms: number) => void {
+    return () => undefined;
+  }
 
-  get change(): ResourceEvents['change'] { return (values) => { this.#change(values); }; }
-  get add(): ResourceEvents['add'] { return (value, idx) => { this.#add(value, idx); }; }
-  get remove(): ResourceEvents['remove'] { return (idx) => { this.#remove(idx); }; }
+  get change(): ResourceEvents['change'] {
+    return (values) => {
+      this.#change(values);
+    };
+  }
+  get add(): ResourceEvents['add'] {
+    return (value, idx) => {
+      this.#add(value, idx);
+    };
+  }
+  get remove(): ResourceEvents['remove'] {
+    return (idx) => {
+      this.#remove(idx);
+    };
+  }
   // The protocol: create, delete and reaccess events have no payload.
-  get create(): ResourceEvents['create'] { return () => { this.#publish('create', 'create'); }; }
-  get delete(): ResourceEvents['delete'] { return () => { this.#publish('delete', 'delete'); }; }
-  get reaccess(): ResourceEvents['reaccess'] { return () => { this.#publish('reaccess', 'reaccess'); }; }
-  get event(): ResourceEvents['event'] { return (name, payload) => { this.#event(name, payload); }; }
-  get queryEvent(): ResourceEvents['queryEvent'] { return (cb) => { startQueryEvent(this.core, this, cb); }; }
+  get create(): ResourceEvents['create'] {
+    return () => {
+      this.#publish('create', 'create');
+    };
+  }
+  get delete(): ResourceEvents['delete'] {
+    return () => {
+      this.#publish('delete', 'delete');
+    };
+  }
+  get reaccess(): ResourceEvents['reaccess'] {
+    return () => {
+      this.#publish('reaccess', 'reaccess');
+    };
+  }
+  get event(): ResourceEvents['event'] {
+    return (name, payload) => {
+      this.#event(name, payload);
+    };
+  }
+  get queryEvent(): ResourceEvents['queryEvent'] {
+    return (cb) => {
+      startQueryEvent(this.core, this, cb);
+    };
+  }
   get reset(): ResourceEvents['reset'] {
     return () => {
       this.core.counted('reset');
       this.core.publish('system.reset', JSON.stringify({ resources: [this.rname] }));
     };
   }
-  get value(): ResourceHandle['value'] { return () => this.#value(); }
+  get value(): ResourceHandle['value'] {
+    return () => this.#value();
+  }
 
   #publish(name: string, kind: 'create' | 'delete' | 'reaccess' | 'custom', payload?: string): void {
     this.core.counted(kind);
@@ -140,13 +185,20 @@ export async function invokeGet(h: Handle): Promise<GetAnswer | null> {
   if (state === null || state === undefined) return null;
   const kind = def.spec.kind;
   if (isModelResult(state) && kind !== 'collection') {
-    return { kind: 'model', model: verified.has(state) ? state.model : verify(state, checkModel(state.model), state.model), query: q?.normalized, state };
+    return {
+      kind: 'model',
+      model: verified.has(state) ? state.model : verify(state, checkModel(state.model), state.model),
+      query: q?.normalized,
+      state,
+    };
   }
   if (isCollectionResult(state) && kind !== 'model') {
     const c = verified.has(state) ? state.collection : verify(state, checkCollection(state.collection), state.collection);
     return { kind: 'collection', collection: c, query: q?.normalized, state };
   }
-  throw new ResUsageError(`get ${def.pattern}: return model(...) or collection(...)${kind === undefined ? '' : ` (declared kind: ${kind})`}, or null`);
+  throw new ResUsageError(
+    `get ${def.pattern}: return model(...) or collection(...)${kind === undefined ? '' : ` (declared kind: ${kind})`}, or null`,
+  );
 }
 
 /** `frozen()` results whose values passed the checks once: they cannot have changed since. */

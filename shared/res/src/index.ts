@@ -26,6 +26,15 @@ export type { Value } from './values.ts';
 export { ErrorCode, ResError, UNAVAILABLE } from './errors.ts';
 
 export type {
-  AccessContext, AuthContext, CallContext, ChangeValues, GetContext, Middleware, QueryCallback, QueryRequestContext,
-  RequestInfo, ResourceHandle, ServiceScope,
+  AccessContext,
+  AuthContext,
+  CallContext,
+  ChangeValues,
+  GetContext,
+  Middleware,
+  QueryCallback,
+  QueryRequestContext,
+  RequestInfo,
+  ResourceHandle,
+  ServiceScope,
 } from './contract.ts';

@@ -14,8 +14,18 @@ export type { NatsOption } from './options.ts';
 export type { ConnectOptions } from './system.ts';
 export { connectForever } from './system.ts';
 export type {
-  AnyParams, EventKind, HttpControls, MetricsHook, RequestContext, RequestOptions, RequestSample, RequestTarget, RequestType,
-  ResetPatterns, ResetResourceOptions, ResourceEvents,
+  AnyParams,
+  EventKind,
+  HttpControls,
+  MetricsHook,
+  RequestContext,
+  RequestOptions,
+  RequestSample,
+  RequestTarget,
+  RequestType,
+  ResetPatterns,
+  ResetResourceOptions,
+  ResourceEvents,
 } from './contract.ts';
 export { CollectionResult, ModelResult, ResourceResponse } from './results.ts';
 export type { ModelShape } from './results.ts';

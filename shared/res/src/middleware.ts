@@ -10,7 +10,12 @@ import { levelEnabled } from './request.ts';
  * request this builds only each middleware's `next`.
  * @example await runMiddleware([a, b], req, (r) => handle(r));
  */
-export function runMiddleware<R extends RequestInfo>(middleware: readonly Middleware[], req: R, terminal: (req: R) => Promise<void>, i = 0): Promise<void> {
+export function runMiddleware<R extends RequestInfo>(
+  middleware: readonly Middleware[],
+  req: R,
+  terminal: (req: R) => Promise<void>,
+  i = 0,
+): Promise<void> {
   const mw = middleware[i];
   if (mw === undefined) return terminal(req);
   let called = false;
@@ -44,8 +49,12 @@ export function metricsMiddleware(hook: MetricsHook): Middleware {
       const now = performance.now();
       try {
         hook.onRequest({
-          type: req.type, pattern: req.pattern, method: req.method === '' ? undefined : req.method, durationMs: now - req.receivedAt,
-          queuedMs: req.startedAt - req.receivedAt, errorCode: req.errorCode,
+          type: req.type,
+          pattern: req.pattern,
+          method: req.method === '' ? undefined : req.method,
+          durationMs: now - req.receivedAt,
+          queuedMs: req.startedAt - req.receivedAt,
+          errorCode: req.errorCode,
         });
       } catch (err) {
         req.log.warn({ err }, 'metrics hook failed');

@@ -72,7 +72,7 @@ function positive(name: string, v: number): number {
 /** Fills defaults and checks ranges. */
 export function resolveOptions(o: ServiceOptions): CoreOptions {
   const requestTimeoutMs = positive('requestTimeoutMs', o.requestTimeoutMs ?? RESGATE_REQUEST_TIMEOUT_MS);
-  const auto = o.autoTimeout === false ? { afterMs: 0, extendMs: 0 } : o.autoTimeout ?? {};
+  const auto = o.autoTimeout === false ? { afterMs: 0, extendMs: 0 } : (o.autoTimeout ?? {});
   return {
     requestTimeoutMs,
     autoTimeoutAfterMs: positive('autoTimeout.afterMs', auto.afterMs ?? Math.floor(requestTimeoutMs / 2)),

@@ -24,7 +24,10 @@ export interface QueryTarget {
 }
 
 /** One event in a query response: `{ event, data }`. */
-interface QueryEventItem { readonly event: string; readonly data: unknown }
+interface QueryEventItem {
+  readonly event: string;
+  readonly data: unknown;
+}
 
 /**
  * Starts a query event for the target resource. `cb` runs in the resource's queue for each
@@ -57,18 +60,27 @@ async function answer(core: ServiceCore, t: QueryTarget, cb: QueryCallback, msg:
 
 function queryOf(msg: Msg): string {
   let q: unknown;
-  try { q = msg.json<{ query?: unknown }>().query; } catch { q = undefined; }
+  try {
+    q = msg.json<{ query?: unknown }>().query;
+  } catch {
+    q = undefined;
+  }
   if (typeof q !== 'string') throw new ResError(ErrorCode.InvalidQuery, 'Query request without a query');
   return q;
 }
 
 async function collect(t: QueryTarget, cb: QueryCallback, normalizedQuery: string, service: ServiceScope): Promise<Outcome> {
   const { def } = t;
-  const q = def.spec.query === undefined ? undefined : await parseQuery({ schema: def.spec.query, normalize: def.normalize }, normalizedQuery);
+  const q =
+    def.spec.query === undefined ? undefined : await parseQuery({ schema: def.spec.query, normalize: def.normalize }, normalizedQuery);
   const events: QueryEventItem[] = [];
   const kind = def.spec.kind;
   const ctx: QueryRequestContext = {
-    service, rname: t.rname, params: t.params, query: q?.value, normalizedQuery,
+    service,
+    rname: t.rname,
+    params: t.params,
+    query: q?.value,
+    normalizedQuery,
     change: (values) => {
       checkKind(kind, def.pattern, 'change');
       const checked = checkChange(values);
@@ -80,7 +92,11 @@ async function collect(t: QueryTarget, cb: QueryCallback, normalizedQuery: strin
       checkValue(value, 'add.value');
       events.push({ event: 'add', data: { value, idx } });
     },
-    remove: (idx) => { checkKind(kind, def.pattern, 'remove'); checkIndex('remove', idx, undefined); events.push({ event: 'remove', data: { idx } }); },
+    remove: (idx) => {
+      checkKind(kind, def.pattern, 'remove');
+      checkIndex('remove', idx, undefined);
+      events.push({ event: 'remove', data: { idx } });
+    },
   };
   const state = await cb(ctx);
   // A notFound answer makes Resgate treat the query resource as deleted.

@@ -32,7 +32,9 @@ export class QueryInbox {
   open(answer: Answer, ms: number): string {
     const prefix = this.#subscribe();
     const token = String(this.#next++);
-    const timer = setTimeout(() => { this.#windows.delete(token); }, ms);
+    const timer = setTimeout(() => {
+      this.#windows.delete(token);
+    }, ms);
     timer.unref();
     this.#windows.set(token, { answer, timer });
     return `${prefix}.${token}`;
@@ -56,7 +58,10 @@ export class QueryInbox {
     const prefix = createInbox();
     this.#sub = this.#connection().subscribe(`${prefix}.*`, {
       callback: (err, msg) => {
-        if (err !== null) { this.#log.warn({ err }, 'query inbox error'); return; }
+        if (err !== null) {
+          this.#log.warn({ err }, 'query inbox error');
+          return;
+        }
         const window = this.#windows.get(msg.subject.slice(prefix.length + 1));
         // A request after its window closed is Resgate's late retry: it times out and refetches.
         if (window !== undefined && msg.reply !== undefined && msg.reply !== '') window.answer(msg, msg.reply);

@@ -61,7 +61,15 @@ export class Req extends Handle implements RequestInfo, CallContext, AuthContext
   #token: Message | undefined;
   #autoTimer: NodeJS.Timeout | undefined;
 
-  constructor(core: ServiceCore, route: Route, msg: Msg, reply: string, type: RequestType | 'unknown', method: string | undefined, receivedAt: number) {
+  constructor(
+    core: ServiceCore,
+    route: Route,
+    msg: Msg,
+    reply: string,
+    type: RequestType | 'unknown',
+    method: string | undefined,
+    receivedAt: number,
+  ) {
     super(core, route, undefined);
     this.#msg = msg;
     this.#reply = reply;
@@ -86,7 +94,9 @@ export class Req extends Handle implements RequestInfo, CallContext, AuthContext
   }
 
   /** The request payload. */
-  get data(): Uint8Array { return this.#msg.data; }
+  get data(): Uint8Array {
+    return this.#msg.data;
+  }
   get headers(): Readonly<Record<string, string>> {
     this.#headers ??= headersOf(this.#msg.headers);
     return this.#headers;
@@ -94,7 +104,11 @@ export class Req extends Handle implements RequestInfo, CallContext, AuthContext
 
   /** The request's logger: the service's, bound to rid, type and method. */
   override get log(): Logger {
-    this.#log ??= this.core.log.child({ rid: this.rname === '' ? undefined : this.rname, type: this.type === 'unknown' ? undefined : this.type, method: this.method || undefined });
+    this.#log ??= this.core.log.child({
+      rid: this.rname === '' ? undefined : this.rname,
+      type: this.type === 'unknown' ? undefined : this.type,
+      method: this.method || undefined,
+    });
     return this.#log;
   }
 
@@ -103,16 +117,33 @@ export class Req extends Handle implements RequestInfo, CallContext, AuthContext
     return (this.#log ?? this.core.log).isLevelEnabled(level);
   }
 
-  override get timeout(): (ms: number) => void { return (ms) => { clearTimeout(this.#autoTimer); this.#preResponse(ms); }; }
-  get setStatus(): (status: number) => void { return (s) => { this.#setStatus(s); }; }
-  get setHeader(): (name: string, value: string | readonly string[]) => void { return (n, v) => { this.#setHeader(n, v); }; }
+  override get timeout(): (ms: number) => void {
+    return (ms) => {
+      clearTimeout(this.#autoTimer);
+      this.#preResponse(ms);
+    };
+  }
+  get setStatus(): (status: number) => void {
+    return (s) => {
+      this.#setStatus(s);
+    };
+  }
+  get setHeader(): (name: string, value: string | readonly string[]) => void {
+    return (n, v) => {
+      this.#setHeader(n, v);
+    };
+  }
   get setToken(): (token: unknown, tid?: string) => void {
     // Serialised now, so a token that cannot be sent fails the handler, not the reply.
-    return (token, tid) => { this.#token = tokenEventMessage(this.cid, token, tid); };
+    return (token, tid) => {
+      this.#token = tokenEventMessage(this.cid, token, tid);
+    };
   }
 
   /** True once the reply was sent. */
-  get replied(): boolean { return this.#replied; }
+  get replied(): boolean {
+    return this.#replied;
+  }
 
   /**
    * Arms the automatic pre-response: if no reply went out `afterMs` after receipt (queueing
@@ -121,7 +152,9 @@ export class Req extends Handle implements RequestInfo, CallContext, AuthContext
   armAutoTimeout(): void {
     const { autoTimeoutAfterMs, autoTimeoutExtendMs } = this.core.options;
     if (autoTimeoutAfterMs <= 0) return;
-    this.#autoTimer = setTimeout(() => { this.#preResponse(autoTimeoutExtendMs); }, autoTimeoutAfterMs);
+    this.#autoTimer = setTimeout(() => {
+      this.#preResponse(autoTimeoutExtendMs);
+    }, autoTimeoutAfterMs);
     this.#autoTimer.unref();
   }
 
@@ -157,7 +190,8 @@ export class Req extends Handle implements RequestInfo, CallContext, AuthContext
    * logs anything else as invalid and drops it).
    */
   #setStatus(status: number): void {
-    if (!Number.isInteger(status) || status < 300 || status > 599) throw new ResUsageError(`setStatus: ${status} is not a 3XX, 4XX or 5XX HTTP status`);
+    if (!Number.isInteger(status) || status < 300 || status > 599)
+      throw new ResUsageError(`setStatus: ${status} is not a 3XX, 4XX or 5XX HTTP status`);
     this.#status = status;
   }
 

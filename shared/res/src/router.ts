@@ -49,7 +49,10 @@ export class Router {
   /** Every definition's pattern, for `rid(pattern, params)`. */
   readonly #patterns: ReadonlySet<string>;
 
-  constructor(readonly name: string, readonly defs: readonly Resource[]) {
+  constructor(
+    readonly name: string,
+    readonly defs: readonly Resource[],
+  ) {
     if (!isValidPart(name)) throw new ResUsageError(`service name ${JSON.stringify(name)} must be a single RID part`);
     this.#prefix = `${name}.`;
     this.#patterns = new Set(defs.map((d) => d.pattern));
@@ -93,9 +96,15 @@ export class Router {
       const params = matchPattern(def.parsed, tokens);
       if (params !== null && (best === null || compareSpecificity(def.parsed, best.def.parsed) < 0)) best = { def, params };
     }
-    return best === null ? null : Object.freeze({
-      def: best.def, params: Object.freeze(best.params), rname, key: this.keyOf(best.def, rname, best.params), label: qualify(this.name, best.def.pattern),
-    });
+    return best === null
+      ? null
+      : Object.freeze({
+          def: best.def,
+          params: Object.freeze(best.params),
+          rname,
+          key: this.keyOf(best.def, rname, best.params),
+          label: qualify(this.name, best.def.pattern),
+        });
   }
 
   /**
@@ -133,14 +142,24 @@ export class Router {
     const shared: string[] = [];
     for (const d of this.defs) {
       const w = toWildcard(d.parsed);
-      const at = (type: string, method: boolean): string => `${type}.${qualify(this.name, w)}${method ? (w.endsWith('>') ? '' : '.*') : ''}`;
-      const requests = [...(d.spec.get ? [at('get', false)] : []), ...(d.calls.size > 0 ? [at('call', true)] : []), ...(d.auth.size > 0 ? [at('auth', true)] : [])];
+      const at = (type: string, method: boolean): string =>
+        `${type}.${qualify(this.name, w)}${method ? (w.endsWith('>') ? '' : '.*') : ''}`;
+      const requests = [
+        ...(d.spec.get ? [at('get', false)] : []),
+        ...(d.calls.size > 0 ? [at('call', true)] : []),
+        ...(d.auth.size > 0 ? [at('auth', true)] : []),
+      ];
       (d.spec.parallel === true ? shared : owned).push(...requests);
       if (d.spec.access !== undefined) shared.push(at('access', false));
     }
     const o = minimalPatterns(owned);
     const sh = minimalPatterns(shared);
-    for (const a of o) for (const b of sh) if (intersects(a, b)) throw new ResUsageError(`service ${this.name}: "${a}" (owned) and "${b}" (parallel or access) overlap; give them distinct patterns`);
+    for (const a of o)
+      for (const b of sh)
+        if (intersects(a, b))
+          throw new ResUsageError(
+            `service ${this.name}: "${a}" (owned) and "${b}" (parallel or access) overlap; give them distinct patterns`,
+          );
     return { owned: o, shared: sh };
   }
 

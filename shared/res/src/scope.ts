@@ -47,8 +47,12 @@ export class Scope implements ServiceScope {
     this.#holds = holds;
   }
 
-  get name(): string { return this.#core.name; }
-  get log(): ServiceScope['log'] { return this.#core.log; }
+  get name(): string {
+    return this.#core.name;
+  }
+  get log(): ServiceScope['log'] {
+    return this.#core.log;
+  }
 
   rid<P extends string>(pattern: P, params: PathParams<P>, query?: string): string {
     if (!this.#core.router.hasPattern(pattern)) throw new ResUsageError(`rid: "${pattern}" is not a pattern of service ${this.#core.name}`);
@@ -62,12 +66,18 @@ export class Scope implements ServiceScope {
 
   async resetResource(rid: string, opts: ResetResourceOptions = {}): Promise<void> {
     const core = this.#core;
-    await withResource(core, this.#holds, rid, (r) => { r.reset(); });
+    await withResource(core, this.#holds, rid, (r) => {
+      r.reset();
+    });
     const ms = opts.repeatAfterMs;
     if (ms === undefined) return;
     // The repeat runs later, holding nothing.
     core.later(ms, () => {
-      withResource(core, NO_HOLDS, rid, (r) => { r.reset(); }).catch((err: unknown) => { core.log.warn({ err, rid }, 'repeated reset failed'); });
+      withResource(core, NO_HOLDS, rid, (r) => {
+        r.reset();
+      }).catch((err: unknown) => {
+        core.log.warn({ err, rid }, 'repeated reset failed');
+      });
     });
   }
 

@@ -4,7 +4,16 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { pino, type Logger } from 'pino';
-import type { EventKind, Middleware, RequestOptions, RequestTarget, ResetPatterns, ResetResourceOptions, ResourceHandle, ServiceScope } from './contract.ts';
+import type {
+  EventKind,
+  Middleware,
+  RequestOptions,
+  RequestTarget,
+  ResetPatterns,
+  ResetResourceOptions,
+  ResourceHandle,
+  ServiceScope,
+} from './contract.ts';
 import type { ServiceCore } from './core.ts';
 import { createDispatcher } from './dispatch.ts';
 import { ResUsageError } from './errors.ts';
@@ -54,16 +63,31 @@ export class Service implements ServiceScope {
     this.#queries = new QueryInbox(() => this.connection, this.log);
     const onEvent = options.metrics?.onEvent?.bind(options.metrics);
     const core: ServiceCore = {
-      name: this.name, log: this.log, queue: this.#queue, router: this.#router, options: resolveOptions(options), queries: this.#queries,
+      name: this.name,
+      log: this.log,
+      queue: this.#queue,
+      router: this.#router,
+      options: resolveOptions(options),
+      queries: this.#queries,
       connection: () => this.connection,
-      publish: (subject, payload) => { this.connection.publish(subject, payload); },
+      publish: (subject, payload) => {
+        this.connection.publish(subject, payload);
+      },
       scope: (holds) => new Scope(core, holds),
       later: (ms, fn) => {
-        const timer = setTimeout(() => { this.#timers.delete(timer); fn(); }, ms);
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          fn();
+        }, ms);
         timer.unref();
         this.#timers.add(timer);
       },
-      counted: onEvent === undefined ? () => undefined : (kind: EventKind) => { onEvent(kind); },
+      counted:
+        onEvent === undefined
+          ? () => undefined
+          : (kind: EventKind) => {
+              onEvent(kind);
+            },
     };
     this.#core = core;
     this.#scope = new Scope(core);
@@ -97,7 +121,7 @@ export class Service implements ServiceScope {
     if (this.#state !== 'idle') throw new ResUsageError(`service ${this.name} was already started`);
     this.#state = 'starting';
     const n = this.#options.nats ?? { servers: 'nats://127.0.0.1:4222' };
-    const queue = this.#options.queueGroup === undefined ? this.name : this.#options.queueGroup ?? undefined;
+    const queue = this.#options.queueGroup === undefined ? this.name : (this.#options.queueGroup ?? undefined);
     try {
       this.#nc = isConnection(n) ? n : await connectForever(n, this.name);
       this.#subs = this.#subscribe(queue);
@@ -123,9 +147,13 @@ export class Service implements ServiceScope {
     if (makeGate === undefined) return this.#router.subjects().map((s) => this.connection.subscribe(s, { queue, callback: d.callback }));
     // Ownership: every instance receives the owned resources' requests, the gate picks the owner.
     const gate = makeGate({
-      redeliver: (msg) => { d.deliver(msg); },
+      redeliver: (msg) => {
+        d.deliver(msg);
+      },
       idleWhere: (match, ms) => this.#queue.idleWhere(match, ms),
-      reset: () => { this.reset(); },
+      reset: () => {
+        this.reset();
+      },
     });
     const { owned, shared } = this.#router.splitSubjects();
     const gated = d.gated(() => gate);
@@ -135,13 +163,27 @@ export class Service implements ServiceScope {
     ];
   }
 
-  rid<P extends string>(pattern: P, params: PathParams<P>, query?: string): string { return this.#scope.rid(pattern, params, query); }
-  with<T>(rid: string, fn: (r: ResourceHandle) => T | Promise<T>): Promise<T> { return this.#scope.with(rid, fn); }
-  reset(patterns?: ResetPatterns): void { this.#scope.reset(patterns); }
-  resetResource(rid: string, opts?: ResetResourceOptions): Promise<void> { return this.#scope.resetResource(rid, opts); }
-  tokenEvent(cid: string, token: unknown, tid?: string): void { this.#scope.tokenEvent(cid, token, tid); }
-  tokenReset(tids: readonly string[], subject: string): void { this.#scope.tokenReset(tids, subject); }
-  request(target: string | RequestTarget, params?: unknown, opts?: RequestOptions): Promise<unknown> { return this.#scope.request(target, params, opts); }
+  rid<P extends string>(pattern: P, params: PathParams<P>, query?: string): string {
+    return this.#scope.rid(pattern, params, query);
+  }
+  with<T>(rid: string, fn: (r: ResourceHandle) => T | Promise<T>): Promise<T> {
+    return this.#scope.with(rid, fn);
+  }
+  reset(patterns?: ResetPatterns): void {
+    this.#scope.reset(patterns);
+  }
+  resetResource(rid: string, opts?: ResetResourceOptions): Promise<void> {
+    return this.#scope.resetResource(rid, opts);
+  }
+  tokenEvent(cid: string, token: unknown, tid?: string): void {
+    this.#scope.tokenEvent(cid, token, tid);
+  }
+  tokenReset(tids: readonly string[], subject: string): void {
+    this.#scope.tokenReset(tids, subject);
+  }
+  request(target: string | RequestTarget, params?: unknown, opts?: RequestOptions): Promise<unknown> {
+    return this.#scope.request(target, params, opts);
+  }
 
   /** Stops intake, lets in-flight and queued handlers finish (bounded), then drains NATS. */
   close(): Promise<void> {
@@ -150,7 +192,10 @@ export class Service implements ServiceScope {
   }
 
   async #close(): Promise<void> {
-    if (this.#state === 'idle') { this.#state = 'closed'; return; }
+    if (this.#state === 'idle') {
+      this.#state = 'closed';
+      return;
+    }
     this.#state = 'closing';
     await Promise.allSettled(this.#subs.map((s) => s.drain()));
     const timeoutMs = this.#options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
@@ -160,7 +205,8 @@ export class Service implements ServiceScope {
     const nc = this.#nc;
     const owned = nc !== undefined && !isConnection(this.#options.nats ?? { servers: '' });
     try {
-      if (owned) await nc.drain(); else await nc?.flush();
+      if (owned) await nc.drain();
+      else await nc?.flush();
     } catch (err) {
       this.log.warn({ err }, 'NATS drain failed');
     }

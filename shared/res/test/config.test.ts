@@ -11,7 +11,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['info', 'debug']).default('info'),
 });
 const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function problems(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -25,7 +27,11 @@ function problems(env: NodeJS.ProcessEnv): readonly string[] {
 
 describe('loadEnv', () => {
   it('reads variables, applies defaults and coerces', () => {
-    expect(loadEnv(schema, { DATABASE_URL: 'postgres://x', PORT: '9' })).toEqual({ DATABASE_URL: 'postgres://x', PORT: 9, LOG_LEVEL: 'info' });
+    expect(loadEnv(schema, { DATABASE_URL: 'postgres://x', PORT: '9' })).toEqual({
+      DATABASE_URL: 'postgres://x',
+      PORT: 9,
+      LOG_LEVEL: 'info',
+    });
   });
 
   it('reads NAME_FILE in place of NAME, dropping one trailing newline', () => {

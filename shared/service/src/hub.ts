@@ -45,8 +45,11 @@ export function configSchemaOf(def: Pick<ServiceDefinition<z.ZodObject, object>,
   return s;
 }
 
-interface Closeable { close(): unknown }
-const isCloseable = (v: unknown): v is Closeable => typeof v === 'object' && v !== null && typeof (v as Partial<Closeable>).close === 'function';
+interface Closeable {
+  close(): unknown;
+}
+const isCloseable = (v: unknown): v is Closeable =>
+  typeof v === 'object' && v !== null && typeof (v as Partial<Closeable>).close === 'function';
 
 /** A running (or ready to run) service with what it opened. */
 export class HubService<D extends object> implements Runnable {
@@ -57,8 +60,15 @@ export class HubService<D extends object> implements Runnable {
   readonly #onStart: readonly ((scope: ServiceScope) => void)[];
   #closing: Promise<void> | undefined;
 
-  constructor(readonly name: string, readonly log: Logger, service: Service, readonly deps: D, readonly data: ServiceData, closeables: readonly Closeable[],
-    more: { started?: () => Promise<void>; ownership?: Ownership; onStart?: readonly ((scope: ServiceScope) => void)[] } = {}) {
+  constructor(
+    readonly name: string,
+    readonly log: Logger,
+    service: Service,
+    readonly deps: D,
+    readonly data: ServiceData,
+    closeables: readonly Closeable[],
+    more: { started?: () => Promise<void>; ownership?: Ownership; onStart?: readonly ((scope: ServiceScope) => void)[] } = {},
+  ) {
     this.#service = service;
     this.#closeables = closeables;
     this.#started = more.started;
@@ -119,9 +129,13 @@ function unique(rs: readonly Resource[]): Resource[] {
 }
 
 function dataOf(store: Store | undefined, cache: Cache | undefined, bind: BindContext | undefined, name: string): ServiceData {
-  const none = (): never => { throw new Error(`service ${name} declares no data`); };
+  const none = (): never => {
+    throw new Error(`service ${name} declares no data`);
+  };
   return {
-    get store() { return store ?? none(); },
+    get store() {
+      return store ?? none();
+    },
     cache,
     table: (def) => (bind === undefined ? none() : def.live(bind)),
   };
@@ -131,7 +145,10 @@ function dataOf(store: Store | undefined, cache: Cache | undefined, bind: BindCo
  * Opens a defined service's data and dependencies and builds it (not started).
  * @example const customer = await createHubService(customerService, { name: uniqueName('cust'), config });
  */
-export async function createHubService<C extends z.ZodObject, D extends object>(defined: Defined<C, D>, o: HubOverrides<z.output<C>> = {}): Promise<HubService<D>> {
+export async function createHubService<C extends z.ZodObject, D extends object>(
+  defined: Defined<C, D>,
+  o: HubOverrides<z.output<C>> = {},
+): Promise<HubService<D>> {
   const def = defined.definition;
   const config = (o.config ?? loadEnv(configSchemaOf(def), o.env)) as BaseConfig & z.output<C>;
   const name = o.name ?? def.name;
@@ -143,7 +160,12 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
     if (def.data) {
       const migrations = typeof def.data.migrations === 'string' ? def.data.migrations : fileURLToPath(def.data.migrations);
       store = await openStore({
-        service: name, schema: o.schema ?? name, databaseUrl: config.DATABASE_URL ?? '', migrations, natsUrl: config.NATS_URL, log,
+        service: name,
+        schema: o.schema ?? name,
+        databaseUrl: config.DATABASE_URL ?? '',
+        migrations,
+        natsUrl: config.NATS_URL,
+        log,
         ...(o.relayFaults ? { relayFaults: o.relayFaults } : {}),
       });
       closeables.push(store);
@@ -152,8 +174,15 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
         closeables.push(cache);
       }
     }
-    const ownership = store === undefined || o.ownership === false ? undefined
-      : new Ownership({ service: name, leases: new Leases(store.db, Ownership.instanceId(), config.HUB_PARTITIONS ?? 1, LEASE_TTL_MS), relay: store.relay, log });
+    const ownership =
+      store === undefined || o.ownership === false
+        ? undefined
+        : new Ownership({
+            service: name,
+            leases: new Leases(store.db, Ownership.instanceId(), config.HUB_PARTITIONS ?? 1, LEASE_TTL_MS),
+            relay: store.relay,
+            log,
+          });
     // One binding per service instance: the data's tables and the resources share it.
     const onStart: ((scope: ServiceScope) => void)[] = [];
     const bind = store === undefined ? undefined : bindContext(store, cache, ownership, onStart);
@@ -162,19 +191,34 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
     const deps = (def.open ? await def.open({ config, name, log, data, service: lateService(() => slot.service, name) }) : {}) as D;
     for (const v of Object.values(deps)) if (isCloseable(v)) closeables.push(v);
     const entries = typeof def.resources === 'function' ? def.resources(deps, data) : def.resources;
-    const resources = unique(entries.flatMap((e) => {
-      if (!isBindable(e)) return [e];
-      if (bind === undefined) throw new Error(`service ${name}: a table-backed resource needs \`data\` in the definition`);
-      return e.bind(bind);
-    }));
+    const resources = unique(
+      entries.flatMap((e) => {
+        if (!isBindable(e)) return [e];
+        if (bind === undefined) throw new Error(`service ${name}: a table-backed resource needs \`data\` in the definition`);
+        return e.bind(bind);
+      }),
+    );
     const service = createService({
-      name, resources, nats: { servers: config.NATS_URL.split(',') }, logger: log,
-      ...(ownership ? { gate: (host) => ownership.gate(host) } : {}), ...o.service,
+      name,
+      resources,
+      nats: { servers: config.NATS_URL.split(',') },
+      logger: log,
+      ...(ownership ? { gate: (host) => ownership.gate(host) } : {}),
+      ...o.service,
     });
     slot.service = service;
     const started = def.started;
-    const onStarted = started === undefined ? undefined : async () => { await started({ deps, data, service, log }); };
-    return new HubService(name, log, service, deps, data, closeables, { ...(onStarted ? { started: onStarted } : {}), ...(ownership ? { ownership } : {}), onStart });
+    const onStarted =
+      started === undefined
+        ? undefined
+        : async () => {
+            await started({ deps, data, service, log });
+          };
+    return new HubService(name, log, service, deps, data, closeables, {
+      ...(onStarted ? { started: onStarted } : {}),
+      ...(ownership ? { ownership } : {}),
+      onStart,
+    });
   } catch (err) {
     for (const c of closeables.reverse()) await Promise.resolve(c.close()).catch(() => undefined);
     throw err;

@@ -67,7 +67,10 @@ export function ownerOf(p: number, members: readonly string[]): string | undefin
   let score = -1;
   for (const m of members) {
     const s = fnv1a(`${String(p)}/${m}`);
-    if (s > score || (s === score && best !== undefined && m < best)) { best = m; score = s; }
+    if (s > score || (s === score && best !== undefined && m < best)) {
+      best = m;
+      score = s;
+    }
   }
   return best;
 }
@@ -88,7 +91,13 @@ interface Held {
   skip: Map<string, string> | undefined;
 }
 
-interface Kept { readonly p: number; readonly prefix: string; readonly reply: string; readonly msg: Msg; readonly at: number }
+interface Kept {
+  readonly p: number;
+  readonly prefix: string;
+  readonly reply: string;
+  readonly msg: Msg;
+  readonly at: number;
+}
 
 /** A release's handover note: per requester prefix, the last admitted reply and its age. */
 type Cut = Record<string, { readonly reply: string; readonly ageMs: number }>;
@@ -126,9 +135,13 @@ export class Ownership implements RequestGate, Placement {
     return `${hostname()}-${String(process.pid)}-${randomBytes(3).toString('hex')}`;
   }
 
-  get partitions(): number { return this.#o.leases.partitions; }
+  get partitions(): number {
+    return this.#o.leases.partitions;
+  }
   /** The partitions this instance holds now (tests, metrics, readiness). */
-  get held(): readonly number[] { return [...this.#held.keys()].sort((a, b) => a - b); }
+  get held(): readonly number[] {
+    return [...this.#held.keys()].sort((a, b) => a - b);
+  }
 
   partitionOf(key: string): number {
     return fnv1a(key) % this.partitions;
@@ -173,7 +186,8 @@ export class Ownership implements RequestGate, Placement {
   fence(key: string): Fence {
     const p = this.partitionOf(key);
     const h = this.#held.get(p);
-    if (h === undefined || performance.now() >= h.validUntil) throw ResError.unavailable('This instance no longer owns the resource; retry');
+    if (h === undefined || performance.now() >= h.validUntil)
+      throw ResError.unavailable('This instance no longer owns the resource; retry');
     return { partition: p, epoch: h.epoch, owner: this.me };
   }
 
@@ -191,12 +205,22 @@ export class Ownership implements RequestGate, Placement {
     await this.#o.leases.ensure();
     const svc = this.#o.service;
     this.#subs = [
-      nc.subscribe(`_HUB.${svc}.own`, { callback: () => { this.#tickSoon(); } }),
-      nc.subscribe(`_HUB.${svc}.notice.*`, { callback: (_e, m) => { this.#notice(m); } }),
+      nc.subscribe(`_HUB.${svc}.own`, {
+        callback: () => {
+          this.#tickSoon();
+        },
+      }),
+      nc.subscribe(`_HUB.${svc}.notice.*`, {
+        callback: (_e, m) => {
+          this.#notice(m);
+        },
+      }),
     ];
     await this.#tick();
     this.#announce();
-    this.#timer = setInterval(() => { this.#tickSoon(); }, TICK_MS);
+    this.#timer = setInterval(() => {
+      this.#tickSoon();
+    }, TICK_MS);
     this.#timer.unref();
   }
 
@@ -227,7 +251,11 @@ export class Ownership implements RequestGate, Placement {
 
   #notice(m: Msg): void {
     let n: { key?: unknown; payload?: unknown };
-    try { n = m.json(); } catch { return; }
+    try {
+      n = m.json();
+    } catch {
+      return;
+    }
     if (typeof n.key !== 'string' || typeof n.payload !== 'string' || !this.owns(n.key)) return;
     this.#notices.get(n.key)?.(n.payload);
   }
@@ -239,10 +267,16 @@ export class Ownership implements RequestGate, Placement {
 
   #tickSoon(): void {
     if (this.#closed) return;
-    if (this.#ticking !== undefined) { this.#again = true; return; }
+    if (this.#ticking !== undefined) {
+      this.#again = true;
+      return;
+    }
     this.#ticking = this.#tick().finally(() => {
       this.#ticking = undefined;
-      if (this.#again) { this.#again = false; this.#tickSoon(); }
+      if (this.#again) {
+        this.#again = false;
+        this.#tickSoon();
+      }
     });
   }
 
@@ -260,7 +294,10 @@ export class Ownership implements RequestGate, Placement {
     }
     for (const [p, h] of this.#held) {
       if (r.renewed.get(p) === h.epoch) h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
-      else if (h.admitting) { this.#held.delete(p); this.#o.log.warn({ partition: p }, 'lease lost'); }
+      else if (h.admitting) {
+        this.#held.delete(p);
+        this.#o.log.warn({ partition: p }, 'lease lost');
+      }
     }
     this.#members = r.members;
     if (this.#closed) return;
@@ -299,7 +336,10 @@ export class Ownership implements RequestGate, Placement {
       // applying the resource's events.
       const gets = fresh.filter((k) => k.msg.subject.startsWith('get.'));
       for (const k of gets) this.#host?.redeliver(k.msg);
-      this.#o.log.warn({ partition: p, previous: prev.owner, epoch: a.epoch, dropped: fresh.length - gets.length, replayed: gets.length }, 'partition taken over from an expired owner');
+      this.#o.log.warn(
+        { partition: p, previous: prev.owner, epoch: a.epoch, dropped: fresh.length - gets.length, replayed: gets.length },
+        'partition taken over from an expired owner',
+      );
       return true;
     }
     if (prev.kind === 'released') h.skip = this.#skipMap(prev.handover as Cut | null);
@@ -314,7 +354,9 @@ export class Ownership implements RequestGate, Placement {
     }
     if (h.skip !== undefined && h.skip.size > 0) {
       // A marker that never shows was older than what this instance kept: everything after is ours.
-      setTimeout(() => { h.skip = undefined; }, CUT_WAIT_MS).unref();
+      setTimeout(() => {
+        h.skip = undefined;
+      }, CUT_WAIT_MS).unref();
     }
     this.#o.log.info({ partition: p, epoch: a.epoch, previous: prev.kind, replayed: fresh.length }, 'partition acquired');
     return true;

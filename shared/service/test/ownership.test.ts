@@ -6,7 +6,13 @@ import { connectNats, dataScope, startHub, waitFor } from '@hub/testkit';
 import { fnv1a, ownerOf } from '../src/ownership.ts';
 import { customerService } from '../../../services/customer/src/service.ts';
 
-const WRITER = { sub: 'w', roles: ['customer:write', 'customer:read'], exp: Math.floor(Date.now() / 1000) + 3600, sid: null, username: 'w' };
+const WRITER = {
+  sub: 'w',
+  roles: ['customer:write', 'customer:read'],
+  exp: Math.floor(Date.now() / 1000) + 3600,
+  sid: null,
+  username: 'w',
+};
 
 describe('partition ownership', () => {
   it('rendezvous hashing spreads partitions and moves only those of a leaving member', () => {
@@ -14,7 +20,9 @@ describe('partition ownership', () => {
     const owners = Array.from({ length: 64 }, (_, p) => ownerOf(p, three));
     for (const m of three) expect(owners.filter((o) => o === m).length).toBeGreaterThan(8);
     const two = Array.from({ length: 64 }, (_, p) => ownerOf(p, ['a', 'b']));
-    owners.forEach((o, p) => { if (o !== 'c') expect(two[p]).toBe(o); });
+    owners.forEach((o, p) => {
+      if (o !== 'c') expect(two[p]).toBe(o);
+    });
     expect(fnv1a('')).toBe(0x811c9dc5);
     expect(fnv1a('a')).toBe(0xe40c292c);
   });
@@ -24,13 +32,28 @@ describe('partition ownership', () => {
     const config = { HUB_PARTITIONS: 8 };
     const a = (await startHub(customerService, { scope, config })).service;
     const b = (await startHub(customerService, { scope, config })).service;
-    await waitFor(() => (a.ownership?.held.length ?? 0) + (b.ownership?.held.length ?? 0) === 8 && (a.ownership?.held.length ?? 0) > 0 && (b.ownership?.held.length ?? 0) > 0, 'the partitions to split');
+    await waitFor(
+      () =>
+        (a.ownership?.held.length ?? 0) + (b.ownership?.held.length ?? 0) === 8 &&
+        (a.ownership?.held.length ?? 0) > 0 &&
+        (b.ownership?.held.length ?? 0) > 0,
+      'the partitions to split',
+    );
     expect(new Set([...(a.ownership?.held ?? []), ...(b.ownership?.held ?? [])]).size).toBe(8);
     const nc = await connectNats();
     const replies: string[] = [];
     const inbox = `_INBOX.own${String(Date.now())}`;
-    nc.subscribe(`${inbox}.*`, { callback: (_e, m) => { replies.push(m.subject); } });
-    for (let i = 0; i < 20; i++) nc.publish(`call.${scope.name}.customers.create`, JSON.stringify({ params: { name: `c${String(i)}`, email: `c${String(i)}@t.test` }, token: WRITER }), { reply: `${inbox}.${String(i)}` });
+    nc.subscribe(`${inbox}.*`, {
+      callback: (_e, m) => {
+        replies.push(m.subject);
+      },
+    });
+    for (let i = 0; i < 20; i++)
+      nc.publish(
+        `call.${scope.name}.customers.create`,
+        JSON.stringify({ params: { name: `c${String(i)}`, email: `c${String(i)}@t.test` }, token: WRITER }),
+        { reply: `${inbox}.${String(i)}` },
+      );
     await waitFor(() => replies.length >= 20, 'twenty replies');
     for (let i = 1; i <= 20; i++) nc.publish(`get.${scope.name}.customer.${String(i)}`, '{}', { reply: `${inbox}.g${String(i)}` });
     await waitFor(() => replies.length >= 40, 'forty replies');
@@ -47,7 +70,11 @@ describe('partition ownership', () => {
     const b = (await startHub(customerService, { scope, config })).service;
     await waitFor(() => (a.ownership?.held.length ?? 0) > 0 && (b.ownership?.held.length ?? 0) > 0, 'both to own partitions');
     const nc = await connectNats();
-    const create = await nc.request(`call.${scope.name}.customers.create`, JSON.stringify({ params: { name: 'x', email: 'x@t.test' }, token: WRITER }), { timeout: 5000 });
+    const create = await nc.request(
+      `call.${scope.name}.customers.create`,
+      JSON.stringify({ params: { name: 'x', email: 'x@t.test' }, token: WRITER }),
+      { timeout: 5000 },
+    );
     expect(create.json<{ resource?: unknown }>().resource).toBeDefined();
     let failed = 0;
     let ok = 0;
@@ -55,9 +82,16 @@ describe('partition ownership', () => {
     const worker = async (w: number): Promise<void> => {
       for (let i = 0; !stop; i++) {
         try {
-          const r = await nc.request(`call.${scope.name}.customer.1.set`, JSON.stringify({ params: { phone: `${String(w)}-${String(i)}` }, token: WRITER }), { timeout: 3000 });
-          if ('error' in r.json<object>()) failed++; else ok++;
-        } catch { failed++; }
+          const r = await nc.request(
+            `call.${scope.name}.customer.1.set`,
+            JSON.stringify({ params: { phone: `${String(w)}-${String(i)}` }, token: WRITER }),
+            { timeout: 3000 },
+          );
+          if ('error' in r.json<object>()) failed++;
+          else ok++;
+        } catch {
+          failed++;
+        }
       }
     };
     const workers = Promise.all([0, 1, 2, 3].map(worker));

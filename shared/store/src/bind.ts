@@ -53,11 +53,20 @@ export function isBindable(x: unknown): x is Bindable {
 }
 
 /** A binding context over a store and cache. @example const ctx = bindContext(store, cache); table.bind(ctx) */
-export function bindContext(store: Store, cache: ReadCache | undefined, placement?: Placement, started: ((scope: ServiceScope) => void)[] = []): BindContext {
+export function bindContext(
+  store: Store,
+  cache: ReadCache | undefined,
+  placement?: Placement,
+  started: ((scope: ServiceScope) => void)[] = [],
+): BindContext {
   const memo = new Map<object, unknown>();
   return {
-    store, cache, placement,
-    onStart: (fn) => { started.push(fn); },
+    store,
+    cache,
+    placement,
+    onStart: (fn) => {
+      started.push(fn);
+    },
     once: <T>(key: object, make: () => T): T => {
       if (!memo.has(key)) memo.set(key, make());
       return memo.get(key) as T;

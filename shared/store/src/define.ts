@@ -14,7 +14,17 @@
  * });
  * export const search = liveSearch(customers, { pattern: 'customers', sort: { fields: ['name'], default: 'name' }, create: true });
  */
-import { defineResource, ResError, resourceResponse, z, type AccessContext, type AccessReply, type CallContext, type Resource, type ServiceScope } from '@hub/res';
+import {
+  defineResource,
+  ResError,
+  resourceResponse,
+  z,
+  type AccessContext,
+  type AccessReply,
+  type CallContext,
+  type Resource,
+  type ServiceScope,
+} from '@hub/res';
 import type { BindContext, Bindable } from './bind.ts';
 import { codecOf, SYSTEM_CODECS, type FieldCodec } from './fields.ts';
 import { LiveSearch } from './live-search.ts';
@@ -29,7 +39,11 @@ type Out<S extends Shape> = { -readonly [K in keyof S]: z.output<S[K]> };
 type Extra<S extends Shape> = string extends keyof S ? unknown : Out<S>;
 
 /** An entity of a table declared with fields `F` and read-only fields `R`. */
-export type EntityOf<F extends Shape, R extends Shape = Shape> = Entity & { readonly createdAt: string; readonly updatedAt: string } & Out<F> & Extra<R>;
+export type EntityOf<F extends Shape, R extends Shape = Shape> = Entity & {
+  readonly createdAt: string;
+  readonly updatedAt: string;
+} & Out<F> &
+  Extra<R>;
 
 type Maybe<T> = T | Promise<T>;
 
@@ -91,7 +105,9 @@ export class TableDef<E extends Entity, C extends object> implements Bindable {
     this.codecs = [...Object.entries(decl.fields), ...Object.entries(decl.readOnly ?? {})].map(([f, s]) => codecOf(f, s, col(f)));
     this.createSchema = z.object(decl.fields) as unknown as z.ZodType<C>;
     const patch = Object.fromEntries(Object.entries(decl.fields).map(([f, s]) => [f, withoutDefault(s).optional()]));
-    this.patchSchema = z.object({ ...patch, version: z.number().int().positive().optional() }) as unknown as z.ZodType<Partial<C> & { version?: number }>;
+    this.patchSchema = z.object({ ...patch, version: z.number().int().positive().optional() }) as unknown as z.ZodType<
+      Partial<C> & { version?: number }
+    >;
   }
 
   get decl(): TableDeclaration<Shape, Shape> {
@@ -207,9 +223,18 @@ export function liveSearch<E extends Entity, C extends object>(table: TableDef<E
           return c.column;
         };
         const compiled = compileSearch(spec, col);
-        const search = new LiveSearch({ db: ctx.store.db, table: table.decl.table, search: compiled, pattern: spec.pattern, modelPattern: table.model, placement: ctx.placement });
+        const search = new LiveSearch({
+          db: ctx.store.db,
+          table: table.decl.table,
+          search: compiled,
+          pattern: spec.pattern,
+          modelPattern: table.model,
+          placement: ctx.placement,
+        });
         live.searches.push(search);
-        ctx.onStart((scope) => { search.listen(scope); });
+        ctx.onStart((scope) => {
+          search.listen(scope);
+        });
         return searchResource(table, live, search, spec, compiled);
       }),
     ],
@@ -217,7 +242,11 @@ export function liveSearch<E extends Entity, C extends object>(table: TableDef<E
 }
 
 function searchResource<E extends Entity, C extends object>(
-  table: TableDef<E, C>, live: LiveTable<E, C>, search: LiveSearch, spec: LiveSearchDeclaration, compiled: ReturnType<typeof compileSearch>,
+  table: TableDef<E, C>,
+  live: LiveTable<E, C>,
+  search: LiveSearch,
+  spec: LiveSearchDeclaration,
+  compiled: ReturnType<typeof compileSearch>,
 ): Resource {
   const { decl } = table;
   const hooks = decl.hooks as TableHooks<E, C> | undefined;

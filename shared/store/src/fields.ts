@@ -40,7 +40,13 @@ export function timestamp(): z.ZodType<string> {
 export function reference(template: string, opts: { soft?: boolean } = {}): z.ZodType<string> {
   if (!template.includes('$id')) throw new Error(`reference: template "${template}" has no $id`);
   const [prefix = '', suffix = ''] = template.split('$id');
-  const s = z.string().transform((v) => (v.startsWith(prefix) && v.endsWith(suffix) && v.length > prefix.length + suffix.length ? v.slice(prefix.length, v.length - suffix.length) : v))
+  const s = z
+    .string()
+    .transform((v) =>
+      v.startsWith(prefix) && v.endsWith(suffix) && v.length > prefix.length + suffix.length
+        ? v.slice(prefix.length, v.length - suffix.length)
+        : v,
+    )
     .pipe(z.string().regex(ID, 'must be the id of an existing resource'));
   markers.set(s, { kind: 'reference', template, soft: opts.soft === true });
   return s;
@@ -48,10 +54,11 @@ export function reference(template: string, opts: { soft?: boolean } = {}): z.Zo
 
 /** The marker of a field, looking through default/optional/nullable wrappers. */
 function markerOf(schema: z.ZodType): Marker | undefined {
-  for (let s: z.ZodType | undefined = schema; s !== undefined; ) {
+  for (let s: z.ZodType | undefined = schema; s !== undefined;) {
     const m = markers.get(s);
     if (m !== undefined) return m;
-    const def: { type: string; innerType?: z.ZodType } = (s as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
+    const def: { type: string; innerType?: z.ZodType } = (s as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod
+      .def;
     s = def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault' ? def.innerType : undefined;
   }
   return undefined;
@@ -84,12 +91,20 @@ export function plainValue(v: unknown): Value {
 /** The codec of a declared field. */
 export function codecOf(field: string, schema: z.ZodType, column = snakeCase(field)): FieldCodec {
   const m = markerOf(schema);
-  if (m?.kind === 'timestamp') return { field, column, read: (v) => (v === null || v === undefined ? null : isoTime(v)), serve: plainValue };
+  if (m?.kind === 'timestamp')
+    return { field, column, read: (v) => (v === null || v === undefined ? null : isoTime(v)), serve: plainValue };
   if (m?.kind === 'reference') {
     const [prefix = '', suffix = ''] = m.template.split('$id');
     return {
-      field, column, read: (v) => (v === null || v === undefined ? null : text(v)),
-      serve: (v) => (v === null || v === undefined ? null : m.soft ? { rid: `${prefix}${text(v)}${suffix}`, soft: true } : ref(`${prefix}${text(v)}${suffix}`)),
+      field,
+      column,
+      read: (v) => (v === null || v === undefined ? null : text(v)),
+      serve: (v) =>
+        v === null || v === undefined
+          ? null
+          : m.soft
+            ? { rid: `${prefix}${text(v)}${suffix}`, soft: true }
+            : ref(`${prefix}${text(v)}${suffix}`),
     };
   }
   return { field, column, read: same, serve: plainValue };

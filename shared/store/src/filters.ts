@@ -11,7 +11,13 @@ import { isoTime } from './time.ts';
 
 /** A scalar as text for comparisons (objects as JSON: never equal to a parameter's text). */
 export function text(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : v === undefined ? '' : JSON.stringify(v);
+  return typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'
+      ? String(v)
+      : v === undefined
+        ? ''
+        : JSON.stringify(v);
 }
 
 /** Binds a value as the next `$n` placeholder. */
@@ -53,7 +59,8 @@ const eqTest = (e: Readonly<Record<string, unknown>>, f: string, v: unknown): bo
 /** Field equals the value (`schema` parses it; default: any non-empty string). @example customer: eq('customer') */
 export function eq(field: string, schema: z.ZodType = one.min(1).max(200)): Filter {
   return {
-    fields: [field], param: schema,
+    fields: [field],
+    param: schema,
     sql: (bind, v, col) => `${col(field)} = ${bind(v)}`,
     test: (e, v) => eqTest(e, field, v),
   };
@@ -67,7 +74,8 @@ export function oneOf(field: string, values: readonly [string, ...string[]]): Fi
 /** A boolean field, as `true` / `false`. @example active: bool('active') */
 export function bool(field: string): Filter {
   return {
-    fields: [field], param: z.enum(['true', 'false']).transform((v) => v === 'true'),
+    fields: [field],
+    param: z.enum(['true', 'false']).transform((v) => v === 'true'),
     sql: (bind, v, col) => `${col(field)} = ${bind(v)}`,
     test: (e, v) => e[field] === v,
   };
@@ -76,7 +84,8 @@ export function bool(field: string): Filter {
 /** An array field contains the value. @example tag: contains('tags') */
 export function contains(field: string, schema: z.ZodType<string> = one.trim().min(1).max(50)): Filter {
   return {
-    fields: [field], param: schema,
+    fields: [field],
+    param: schema,
     sql: (bind, v, col) => `${col(field)} @> ARRAY[${bind(v)}]::text[]`,
     test: (e, v) => Array.isArray(e[field]) && (e[field] as unknown[]).includes(v),
   };
@@ -90,7 +99,8 @@ function compare(field: string, op: Cmp, schema: z.ZodType): Filter {
     return op === '>=' || op === '>' ? a >= b : a <= b;
   };
   return {
-    fields: [field], param: schema,
+    fields: [field],
+    param: schema,
     sql: (bind, v, col) => `${col(field)} ${op} ${bind(v)}`,
     test: (e, v) => holds(e[field], v),
   };
@@ -107,7 +117,8 @@ export const lte = (field: string, schema: z.ZodType): Filter => compare(field, 
  */
 export function during(from: string, to: string, schema: z.ZodType<string> = isoParam()): Filter {
   return {
-    fields: [from, to], param: schema,
+    fields: [from, to],
+    param: schema,
     sql: (bind, v, col) => {
       const p = bind(v);
       return `(${col(from)} IS NULL OR ${col(from)} <= ${p}::timestamptz) AND (${col(to)} IS NULL OR ${p}::timestamptz < ${col(to)})`;

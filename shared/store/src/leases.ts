@@ -16,7 +16,11 @@ import type { Db } from './db.ts';
 import type { Bind } from './filters.ts';
 
 /** One partition as a tick sees it. */
-export interface PartitionState { readonly partition: number; readonly owner: string | null; readonly live: boolean }
+export interface PartitionState {
+  readonly partition: number;
+  readonly owner: string | null;
+  readonly live: boolean;
+}
 
 export interface TickResult {
   /** Live instances (this one included), sorted. */
@@ -27,7 +31,11 @@ export interface TickResult {
 }
 
 /** A write's proof of ownership: checked inside its statement. */
-export interface Fence { readonly partition: number; readonly epoch: number; readonly owner: string }
+export interface Fence {
+  readonly partition: number;
+  readonly epoch: number;
+  readonly owner: string;
+}
 
 const TICK = `WITH beat AS (INSERT INTO hub_instances (id, seen_at) VALUES ($1, clock_timestamp())
     ON CONFLICT (id) DO UPDATE SET seen_at = clock_timestamp(), leaving = false RETURNING id),
@@ -43,29 +51,47 @@ const ACQUIRE = `WITH old AS (SELECT partition, owner, epoch, handover FROM hub_
     FROM old WHERE l.partition = old.partition AND (l.owner IS NULL OR l.expires_at <= clock_timestamp()) RETURNING l.epoch)
   SELECT upd.epoch::int AS epoch, old.owner AS previous, old.epoch::int AS previous_epoch, old.handover FROM upd, old`;
 
-const RELEASE = "UPDATE hub_leases SET owner = NULL, expires_at = '-infinity', handover = $3 WHERE partition = $1 AND owner = $2 AND epoch = $4";
+const RELEASE =
+  "UPDATE hub_leases SET owner = NULL, expires_at = '-infinity', handover = $3 WHERE partition = $1 AND owner = $2 AND epoch = $4";
 
 /** What `acquire` learns about the partition's previous owner. */
 export interface Acquired {
   readonly epoch: number;
   /** How the previous owner left: never owned, released (with its handover note), or expired (crashed or paused). */
-  readonly previous: { readonly kind: 'none' } | { readonly kind: 'released'; readonly handover: unknown } | { readonly kind: 'expired'; readonly owner: string };
+  readonly previous:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'released'; readonly handover: unknown }
+    | { readonly kind: 'expired'; readonly owner: string };
 }
 
 export class Leases {
-  constructor(private readonly db: Db, readonly me: string, readonly partitions: number, readonly ttlMs: number) {}
+  constructor(
+    private readonly db: Db,
+    readonly me: string,
+    readonly partitions: number,
+    readonly ttlMs: number,
+  ) {}
 
   /** Makes sure every partition has a row (instances agree on the partition count). */
   async ensure(): Promise<void> {
-    await this.db.query('INSERT INTO hub_leases (partition) SELECT generate_series(0, $1::int - 1) ON CONFLICT DO NOTHING', [this.partitions]);
-    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_leases WHERE partition >= $1', [this.partitions]);
-    if ((rows[0]?.n ?? 0) > 0) throw new Error(`hub_leases has partitions beyond ${String(this.partitions)}: every instance of a service needs the same partition count`);
+    await this.db.query('INSERT INTO hub_leases (partition) SELECT generate_series(0, $1::int - 1) ON CONFLICT DO NOTHING', [
+      this.partitions,
+    ]);
+    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_leases WHERE partition >= $1', [
+      this.partitions,
+    ]);
+    if ((rows[0]?.n ?? 0) > 0)
+      throw new Error(
+        `hub_leases has partitions beyond ${String(this.partitions)}: every instance of a service needs the same partition count`,
+      );
   }
 
   async tick(held: readonly number[]): Promise<TickResult> {
-    const { rows } = await this.db.query<{ others: string[]; renewed: { p: number; e: number }[]; leases: { p: number; o: string | null; l: boolean }[] | null }>(
-      TICK, [this.me, this.ttlMs, held],
-    );
+    const { rows } = await this.db.query<{
+      others: string[];
+      renewed: { p: number; e: number }[];
+      leases: { p: number; o: string | null; l: boolean }[] | null;
+    }>(TICK, [this.me, this.ttlMs, held]);
     const r = rows[0];
     return {
       members: [...(r?.others ?? []), this.me].sort(),
@@ -75,11 +101,19 @@ export class Leases {
   }
 
   async acquire(p: number): Promise<Acquired | undefined> {
-    const { rows } = await this.db.query<{ epoch: number; previous: string | null; previous_epoch: number; handover: unknown }>(ACQUIRE, [p, this.me, this.ttlMs]);
+    const { rows } = await this.db.query<{ epoch: number; previous: string | null; previous_epoch: number; handover: unknown }>(ACQUIRE, [
+      p,
+      this.me,
+      this.ttlMs,
+    ]);
     const r = rows[0];
     if (r === undefined) return undefined;
-    const previous: Acquired['previous'] = r.previous !== null ? { kind: 'expired', owner: r.previous }
-      : r.previous_epoch === 0 ? { kind: 'none' } : { kind: 'released', handover: r.handover };
+    const previous: Acquired['previous'] =
+      r.previous !== null
+        ? { kind: 'expired', owner: r.previous }
+        : r.previous_epoch === 0
+          ? { kind: 'none' }
+          : { kind: 'released', handover: r.handover };
     return { epoch: r.epoch, previous };
   }
 
@@ -99,6 +133,8 @@ export class Leases {
 
 /** The SQL condition of a write fenced by `f` (values bound). */
 export function fenceSql(f: Fence, bind: Bind): string {
-  return `EXISTS (SELECT 1 FROM hub_leases WHERE partition = ${bind(f.partition)}::int AND owner = ${bind(f.owner)} ` +
-    `AND epoch = ${bind(f.epoch)}::bigint AND expires_at > clock_timestamp())`;
+  return (
+    `EXISTS (SELECT 1 FROM hub_leases WHERE partition = ${bind(f.partition)}::int AND owner = ${bind(f.owner)} ` +
+    `AND epoch = ${bind(f.epoch)}::bigint AND expires_at > clock_timestamp())`
+  );
 }

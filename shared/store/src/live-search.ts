@@ -37,7 +37,14 @@ export class LiveSearch {
   #pending: Mutation[] = [];
   #listening = false;
 
-  constructor(o: { db: Db; table: string; search: CompiledSearch; pattern: string; modelPattern: string; placement?: Placement | undefined }) {
+  constructor(o: {
+    db: Db;
+    table: string;
+    search: CompiledSearch;
+    pattern: string;
+    modelPattern: string;
+    placement?: Placement | undefined;
+  }) {
     this.#db = o.db;
     this.#table = o.table;
     this.#search = o.search;
@@ -51,7 +58,9 @@ export class LiveSearch {
     if (this.#placement === undefined || this.#listening) return;
     this.#listening = true;
     this.#placement.onNotice(scope.rid(this.#pattern, {}), (payload) => {
-      this.announce(scope, JSON.parse(payload) as Mutation).catch((err: unknown) => { scope.log.warn({ err }, 'search notice not announced'); });
+      this.announce(scope, JSON.parse(payload) as Mutation).catch((err: unknown) => {
+        scope.log.warn({ err }, 'search notice not announced');
+      });
     });
   }
 
@@ -66,14 +75,20 @@ export class LiveSearch {
     if (m.changed !== undefined && !Object.keys(m.changed).some((k) => this.#search.fields.has(k))) return;
     const rid = scope.rid(this.#pattern, {});
     const p = this.#placement;
-    if (p !== undefined && !p.owns(rid)) { p.notify(rid, JSON.stringify(m)); return; }
+    if (p !== undefined && !p.owns(rid)) {
+      p.notify(rid, JSON.stringify(m));
+      return;
+    }
     this.#pending.push(m);
     await scope.with(rid, (r) => {
       const batch = this.#pending;
       if (batch.length === 0) return; // an earlier turn announced ours
       this.#pending = [];
       // The collection may have changed owner while this waited in its queue: its owner announces.
-      if (p !== undefined && !p.owns(rid)) { for (const x of batch) p.notify(rid, JSON.stringify(x)); return; }
+      if (p !== undefined && !p.owns(rid)) {
+        for (const x of batch) p.notify(rid, JSON.stringify(x));
+        return;
+      }
       r.queryEvent(async (qr) => {
         const q = qr.query as SearchQuery;
         return (await this.#search.affects(this.#db, q, batch)) ? this.result(qr.service, q) : undefined;

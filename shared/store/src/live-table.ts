@@ -102,7 +102,9 @@ export class LiveTable<E extends Entity, C extends object> {
   async create(scope: ServiceScope, input: C, meta: WriteMeta, fenceKey?: string): Promise<E> {
     const fence = this.#placement === undefined || fenceKey === undefined ? undefined : this.#placement.fence(fenceKey);
     const created = await this.#rows.create(input, fence === undefined ? meta : { ...meta, fence });
-    await scope.with(this.rid(scope, created.id), (r) => { r.create(); });
+    await scope.with(this.rid(scope, created.id), (r) => {
+      r.create();
+    });
     await this.announce(scope, { before: null, after: created });
     return created;
   }

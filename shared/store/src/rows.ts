@@ -28,7 +28,10 @@ export interface ReadCache {
 }
 
 /** What every entity carries. */
-export interface Entity { readonly id: string; readonly version: number }
+export interface Entity {
+  readonly id: string;
+  readonly version: number;
+}
 
 /** How to store one kind of entity. */
 export interface TableSpec {
@@ -44,10 +47,18 @@ export interface TableSpec {
  * Who makes a change (recorded in the domain event), the version it expects, and — with several
  * instances — its proof of ownership, checked in the write's own statement.
  */
-export interface WriteMeta { readonly actor?: unknown; readonly expectedVersion?: number; readonly fence?: Fence | undefined }
+export interface WriteMeta {
+  readonly actor?: unknown;
+  readonly expectedVersion?: number;
+  readonly fence?: Fence | undefined;
+}
 
 /** Result of an update: both states and the fields whose value changed. */
-export interface Updated<T> { readonly before: T; readonly after: T; readonly changed: Partial<T> }
+export interface Updated<T> {
+  readonly before: T;
+  readonly after: T;
+  readonly changed: Partial<T>;
+}
 
 export interface Table<T extends Entity, W extends object> {
   /** Read through the cache when there is one; values from the cache are deep-frozen (shared by every reader). */
@@ -88,7 +99,10 @@ function sqlColumns(codecs: readonly FieldCodec[]): SqlColumn[] {
 }
 
 /** What the mutations select: the stored event (before/after are its rows); `owned` false: fenced. */
-interface Written { readonly event: { readonly before: Row | null; readonly after: Row | null } | null; readonly owned: boolean }
+interface Written {
+  readonly event: { readonly before: Row | null; readonly after: Row | null } | null;
+  readonly owned: boolean;
+}
 
 /** A write refused by its fence: another instance owns the resource now. */
 function lostOwnership(): ResError {
@@ -117,8 +131,27 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
     const { rows } = await db.prepared<{ e: Row }>(selectOne, [id]);
     return rows[0] === undefined ? undefined : entity(rows[0].e);
   };
-  const audit = (action: AuditAction, json: { before?: string; after?: string }, from: string, id: string, meta: WriteMeta | undefined, bind: Bind) =>
-    outboxCte({ service: store.service, resource: spec.resource, action, before: json.before ?? null, after: json.after ?? null, from, id, event: { actor: meta?.actor ?? null } }, bind);
+  const audit = (
+    action: AuditAction,
+    json: { before?: string; after?: string },
+    from: string,
+    id: string,
+    meta: WriteMeta | undefined,
+    bind: Bind,
+  ) =>
+    outboxCte(
+      {
+        service: store.service,
+        resource: spec.resource,
+        action,
+        before: json.before ?? null,
+        after: json.after ?? null,
+        from,
+        id,
+        event: { actor: meta?.actor ?? null },
+      },
+      bind,
+    );
   const update = createUpdater({ db, service: store.service, resource: spec.resource, table: t, columns: () => Promise.resolve(columns) });
   // After commit: invalidate first (a client that saw the event must not read the old value),
   // then wake the relay. The caller sends RES events after this returns.
@@ -150,7 +183,8 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
       const s = statement();
       const values = cols.map(([, v]) => s.bind(v)).join(', ');
       const fence = meta?.fence === undefined ? 'true' : fenceSql(meta.fence, s.bind);
-      const sql = `WITH new AS (INSERT INTO ${t} (${cols.map(([col]) => col).join(', ')}) SELECT ${values} WHERE ${fence} RETURNING *), ` +
+      const sql =
+        `WITH new AS (INSERT INTO ${t} (${cols.map(([col]) => col).join(', ')}) SELECT ${values} WHERE ${fence} RETURNING *), ` +
         `ob AS (${audit('create', { after: jsonOf('new') }, 'new', 'new.id', meta, s.bind)}) SELECT (SELECT payload FROM ob) AS event, ${fence} AS owned`;
       const { rows } = await db.prepared<Written>(sql, s.values);
       if (rows[0]?.owned === false) throw lostOwnership();
@@ -161,7 +195,13 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
     },
     update: async (id, patch, meta) => {
       if (!ID.test(id)) return undefined;
-      const row = await update({ id, sets: writable(patch), expectedVersion: meta?.expectedVersion, actor: meta?.actor ?? null, fence: meta?.fence });
+      const row = await update({
+        id,
+        sets: writable(patch),
+        expectedVersion: meta?.expectedVersion,
+        actor: meta?.actor ?? null,
+        fence: meta?.fence,
+      });
       if (row === undefined) return undefined;
       if (!row.owned) throw lostOwnership();
       const before = entityOrNull(row.event ? row.event.before : row.before);
@@ -169,7 +209,11 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
       if (before === null) throw new Error(`UPDATE ${t} returned no before state`);
       if (after === null) {
         if (meta?.expectedVersion !== undefined && meta.expectedVersion !== before.version) {
-          throw new ResError(`${store.service}.versionConflict`, `Version ${String(meta.expectedVersion)} is not the current version (${String(before.version)})`, { version: before.version });
+          throw new ResError(
+            `${store.service}.versionConflict`,
+            `Version ${String(meta.expectedVersion)} is not the current version (${String(before.version)})`,
+            { version: before.version },
+          );
         }
         return { before, after: before, changed: {} }; // nothing to change: no write, no event
       }
@@ -180,7 +224,8 @@ export function openTable<T extends Entity, W extends object>(store: Store, spec
       if (!ID.test(id)) return undefined;
       const s = statement();
       const fence = meta?.fence === undefined ? 'true' : fenceSql(meta.fence, s.bind);
-      const sql = `WITH old AS (DELETE FROM ${t} WHERE id = ${s.bind(id)} AND ${fence} RETURNING *), ` +
+      const sql =
+        `WITH old AS (DELETE FROM ${t} WHERE id = ${s.bind(id)} AND ${fence} RETURNING *), ` +
         `ob AS (${audit('delete', { before: jsonOf('old') }, 'old', 'old.id', meta, s.bind)}) SELECT (SELECT payload FROM ob) AS event, ${fence} AS owned`;
       const { rows } = await db.prepared<Written>(sql, s.values);
       if (rows[0]?.owned === false) throw lostOwnership();

@@ -48,7 +48,10 @@ export interface SearchSpec {
    * Escape hatch: an extra SQL condition from the parsed query (values through `bind`), and the
    * same rule for an entity. Without `test`, every commit may change every result.
    */
-  readonly where?: { readonly sql: (query: SearchQuery, bind: Bind) => string | undefined; readonly test?: (query: SearchQuery, entity: Entityish) => boolean };
+  readonly where?: {
+    readonly sql: (query: SearchQuery, bind: Bind) => string | undefined;
+    readonly test?: (query: SearchQuery, entity: Entityish) => boolean;
+  };
 }
 
 type Entityish = Readonly<Record<string, unknown>>;
@@ -88,17 +91,30 @@ export function compileSearch(spec: SearchSpec, col: (field: string) => string):
   const filters = Object.entries(spec.filters ?? {});
   for (const [name] of filters) if (RESERVED.has(name)) throw new Error(`search ${spec.pattern}: "${name}" is reserved`);
   const sorts = spec.sort.fields.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
-  if (!sorts.includes(spec.sort.default)) throw new Error(`search ${spec.pattern}: default sort "${spec.sort.default}" is not a sortable field`);
+  if (!sorts.includes(spec.sort.default))
+    throw new Error(`search ${spec.pattern}: default sort "${spec.sort.default}" is not a sortable field`);
   const max = spec.limit?.max ?? MAX_LIMIT;
   const maxOffset = spec.maxOffset ?? MAX_OFFSET;
   const one = z.string();
   const shape: Record<string, z.ZodType> = {
     sort: z.enum(sorts).default(spec.sort.default),
-    limit: one.regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1).max(max)).default(spec.limit?.default ?? Math.min(DEFAULT_LIMIT, max)),
-    offset: one.regex(/^\d{1,9}$/).transform(Number).pipe(z.number().int().min(0).max(maxOffset)).default(0),
+    limit: one
+      .regex(/^\d{1,6}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(max))
+      .default(spec.limit?.default ?? Math.min(DEFAULT_LIMIT, max)),
+    offset: one
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(maxOffset))
+      .default(0),
   };
   // Lowercased, whitespace collapsed: the text configurations we use ignore case anyway.
-  if (spec.text) shape.q = one.max(MAX_TEXT).transform((v) => v.trim().replace(/\s+/g, ' ').toLowerCase() || undefined).optional();
+  if (spec.text)
+    shape.q = one
+      .max(MAX_TEXT)
+      .transform((v) => v.trim().replace(/\s+/g, ' ').toLowerCase() || undefined)
+      .optional();
   for (const [name, f] of filters) shape[name] = f.param.optional();
   const schema = z.strictObject(shape) as unknown as z.ZodType<SearchQuery>;
   const text = spec.text;
@@ -107,7 +123,8 @@ export function compileSearch(spec: SearchSpec, col: (field: string) => string):
   const fields = new Set<string>([...(text?.fields ?? []), ...filters.flatMap(([, f]) => f.fields), ...spec.sort.fields]);
   // Every field the search names must exist now, at start, not on the first query that uses it.
   for (const f of fields) col(f);
-  if (text !== undefined && !/^[a-z_][a-z0-9_]*$/.test(text.column)) throw new Error(`search ${spec.pattern}: invalid text column "${text.column}"`);
+  if (text !== undefined && !/^[a-z_][a-z0-9_]*$/.test(text.column))
+    throw new Error(`search ${spec.pattern}: invalid text column "${text.column}"`);
 
   const conditions = (q: SearchQuery, bind: Bind): string[] => {
     const out: string[] = [];
@@ -125,16 +142,19 @@ export function compileSearch(spec: SearchSpec, col: (field: string) => string):
     if (extra !== undefined && extra.test !== undefined && !extra.test(q, e)) return false;
     return true;
   };
-  const doc = (e: Entityish): string => (text?.fields ?? []).map((f) => (e[f] === null || e[f] === undefined ? '' : scalarText(e[f]))).join(' ');
+  const doc = (e: Entityish): string =>
+    (text?.fields ?? []).map((f) => (e[f] === null || e[f] === undefined ? '' : scalarText(e[f]))).join(' ');
   const matchesText = async (db: Db, q: string, docs: readonly string[]): Promise<boolean> => {
     const { rows } = await db.prepared<{ m: boolean | null }>(
-      `SELECT bool_or(to_tsvector('${config}', d) @@ websearch_to_tsquery('${config}', $1)) AS m FROM unnest($2::text[]) AS d`, [q, docs],
+      `SELECT bool_or(to_tsvector('${config}', d) @@ websearch_to_tsquery('${config}', $1)) AS m FROM unnest($2::text[]) AS d`,
+      [q, docs],
     );
     return rows[0]?.m === true;
   };
 
   return {
-    schema, fields,
+    schema,
+    fields,
     normalize: (q) => normalizeQuery(q),
     find: async (db, table, q) => {
       const s = statement();
@@ -143,7 +163,8 @@ export function compileSearch(spec: SearchSpec, col: (field: string) => string):
       const c = col(desc ? q.sort.slice(1) : q.sort);
       const dir = desc ? 'DESC' : 'ASC';
       // `id` breaks ties, so the order — and every add/remove index — is deterministic.
-      const sql = `SELECT id::text AS id FROM ${table} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      const sql =
+        `SELECT id::text AS id FROM ${table} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
         `ORDER BY ${c} ${dir}, id ${dir} LIMIT ${s.bind(q.limit)} OFFSET ${s.bind(q.offset)}`;
       const { rows } = await db.prepared<{ id: string }>(sql, s.values);
       return rows.map((r) => r.id);

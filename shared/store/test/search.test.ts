@@ -6,12 +6,21 @@ import { bool, contains, during, gte, int, lte, type SearchQuery } from '@hub/st
 import { compileSearch } from '../src/search.ts';
 import type { Db } from '../src/db.ts';
 
-const search = compileSearch({
-  pattern: 'things',
-  filters: { tag: contains('tags'), active: bool('active'), min: gte('price', int()), max: lte('price', int()), on: during('from', 'to') },
-  sort: { fields: ['name', 'price'], default: 'name' },
-  limit: { default: 10, max: 50 },
-}, (f) => f);
+const search = compileSearch(
+  {
+    pattern: 'things',
+    filters: {
+      tag: contains('tags'),
+      active: bool('active'),
+      min: gte('price', int()),
+      max: lte('price', int()),
+      on: during('from', 'to'),
+    },
+    sort: { fields: ['name', 'price'], default: 'name' },
+    limit: { default: 10, max: 50 },
+  },
+  (f) => f,
+);
 
 const parse = (raw: string) => search.schema.safeParse(parseQueryString(raw));
 const q = (raw: string): SearchQuery => search.schema.parse(parseQueryString(raw));
@@ -19,7 +28,17 @@ const noDb = undefined as unknown as Db; // no text in this search: the predicat
 
 describe('compiled live search', () => {
   it('refuses unknown parameters, repeated keys and bad values; applies defaults; normalises', () => {
-    for (const bad of ['foo=1', 'limit=0', 'limit=51', 'limit=5&limit=6', 'sort=email', 'active=yes', 'min=abc', 'offset=-1', 'on=yesterday']) {
+    for (const bad of [
+      'foo=1',
+      'limit=0',
+      'limit=51',
+      'limit=5&limit=6',
+      'sort=email',
+      'active=yes',
+      'min=abc',
+      'offset=-1',
+      'on=yesterday',
+    ]) {
       expect(parse(bad).success, bad).toBe(false);
     }
     expect(search.normalize(q(''))).toBe('limit=10&offset=0&sort=name');
@@ -52,6 +71,11 @@ describe('compiled live search', () => {
   });
 
   it('refuses a declaration that names a field the table does not have, at compile time', () => {
-    expect(() => compileSearch({ pattern: 'x', sort: { fields: ['nope'], default: 'nope' } }, (f) => { if (f === 'nope') throw new Error('no field'); return f; })).toThrow(/no field/);
+    expect(() =>
+      compileSearch({ pattern: 'x', sort: { fields: ['nope'], default: 'nope' } }, (f) => {
+        if (f === 'nope') throw new Error('no field');
+        return f;
+      }),
+    ).toThrow(/no field/);
   });
 });

@@ -57,7 +57,7 @@ async function started() {
 }
 
 describe('table-backed resources', () => {
-  it('create: the model\'s create event, then a query event on the search, then the resource response', async () => {
+  it("create: the model's create event, then a query event on the search, then the resource response", async () => {
     // Intent: the whole sequence and nothing else; the hook derived a tag.
     const { c, name, scope, create } = await started();
     const rid = await create({ name: 'Ada', email: 'ada@t.test' });
@@ -79,7 +79,9 @@ describe('table-backed resources', () => {
     await c.expectResult(tags, null);
     // `name` is searched and sorted: change event, then the query event.
     const rename = c.call(rid, 'set', { name: 'Bea' }, { token: TOKEN });
-    await c.expectEvent(rid, 'change', (p: { values: Record<string, unknown> }) => { expect(p.values.name).toBe('Bea'); });
+    await c.expectEvent(rid, 'change', (p: { values: Record<string, unknown> }) => {
+      expect(p.values.name).toBe('Bea');
+    });
     await c.expectEvent(`${name}.items`, 'query');
     await c.expectResult(rename, null);
     // Nothing to change: no event at all.

@@ -14,11 +14,18 @@ export const customers = defineTable({
   model: 'customer.$id',
   fields: {
     name: text(200).min(1),
-    email: z.email().max(320).transform((e) => e.toLowerCase()),
+    email: z
+      .email()
+      .max(320)
+      .transform((e) => e.toLowerCase()),
     company: text(200).default(''),
     phone: text(50).default(''),
     address: text(500).default(''),
-    tags: z.array(text(50).min(1)).max(20).transform((t) => [...new Set(t)]).default([]),
+    tags: z
+      .array(text(50).min(1))
+      .max(20)
+      .transform((t) => [...new Set(t)])
+      .default([]),
     active: z.boolean().default(true),
   },
   access: customerAccess,

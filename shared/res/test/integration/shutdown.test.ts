@@ -21,9 +21,18 @@ describe('graceful shutdown', () => {
     const started = deferred();
     const release = deferred();
     const job = defineResource({
-      pattern: 'job', access: () => true, get: () => model({ a: 1 }),
+      pattern: 'job',
+      access: () => true,
+      get: () => model({ a: 1 }),
       calls: {
-        slow: { params: null, handler: async () => { started.resolve(); await release.promise; return 'slow done'; } },
+        slow: {
+          params: null,
+          handler: async () => {
+            started.resolve();
+            await release.promise;
+            return 'slow done';
+          },
+        },
         quick: { params: null, handler: () => 'quick done' },
       },
     });
@@ -36,7 +45,9 @@ describe('graceful shutdown', () => {
     const quick = rawRequest(nc, `call.${service.name}.job.quick`, '');
     expect(await rawRequest(nc, `get.${service.name}.other`, '')).toEqual({ result: { model: { ok: true } } });
     let closed = false;
-    const closing = service.close().then(() => { closed = true; });
+    const closing = service.close().then(() => {
+      closed = true;
+    });
     await waitFor(() => unserved(nc, `get.${service.name}.other`), 'intake to stop');
     expect(closed).toBe(false);
     release.resolve();
