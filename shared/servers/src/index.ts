@@ -1,16 +1,22 @@
 /**
  * @hub/servers — starts the platform's real servers as project-local processes (no Docker):
- * NATS with JetStream, Resgate, PostgreSQL 15, Redis (KeyDB stand-in), Keycloak 26 and Traefik 3.
+ * NATS with JetStream, Resgate, PostgreSQL 15, Redis (KeyDB stand-in), Keycloak 26 and Traefik 3,
+ * and for observability Prometheus, prometheus-nats-exporter and Jaeger v2.
  * Used by `make up` (scripts/up.ts) and by the test kit's global setup.
  */
 export { startPlatform } from './platform.ts';
-export type { Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
+export type { ObservabilityOptions, Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
 export { startNats } from './nats.ts';
 export { startResgate, RESGATE_CONFIG } from './resgate.ts';
 export { startPostgres, PG_USER } from './postgres.ts';
 export { startRedis } from './redis.ts';
 export { startKeycloak, REALM, REALM_FILE } from './keycloak.ts';
 export { startTraefik } from './traefik.ts';
+export { prepareConfig, PROMETHEUS_DIR, startPrometheus, targetFile } from './prometheus.ts';
+export type { RunningPrometheus, ScrapeJob, TargetGroup } from './prometheus.ts';
+export { startNatsExporter } from './nats-exporter.ts';
+export { JAEGER_CONFIG, startJaeger } from './jaeger.ts';
+export type { JaegerPorts, RunningJaeger } from './jaeger.ts';
 export { ManagedProcess } from './process.ts';
 export type { LogSink, ProcessSpec } from './process.ts';
 export type { RunningServer } from './server.ts';

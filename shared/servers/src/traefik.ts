@@ -17,6 +17,8 @@ export interface TraefikOptions {
   adminPort: number;
   /** Where Resgate listens, e.g. http://127.0.0.1:8090. */
   resgateUrl: string;
+  /** Prometheus metrics on the admin entry point (`/metrics`); default off. */
+  metrics?: boolean;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -38,6 +40,9 @@ export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
       '--providers.file.watch=false',
       '--log.level=INFO',
       '--accesslog=false',
+      // Requests by entry point, router and service (`traefik_*_requests_total`, durations), served
+      // beside /ping on the admin entry point.
+      ...(o.metrics === true ? ['--metrics.prometheus=true', '--metrics.prometheus.entryPoint=traefik', '--metrics.prometheus.addRoutersLabels=true'] : []),
     ],
     env: { ...process.env, HUB_RESGATE_URL: o.resgateUrl },
     log: o.log,
