@@ -61,6 +61,7 @@ export function dbMetrics(registry: Registry): (pool: ObservedPool, schema: stri
   return (pool, schema, o = {}) => {
     if (!SCHEMA_NAME.test(schema)) throw new Error(`observeDb: invalid schema name ${JSON.stringify(schema)} (lowercase letters, digits and _)`);
     pools.set(schema, { pool, outbox: o.outbox ?? true, timeoutMs: o.outboxTimeoutMs ?? OUTBOX_QUERY_TIMEOUT_MS });
+    if (o.outbox ?? true) failures.inc({ schema }, 0); // present from the start, so rate() sees the first failure
   };
 }
 

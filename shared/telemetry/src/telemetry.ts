@@ -3,9 +3,10 @@
  * request metrics come through `@hub/res`'s `MetricsHook`, and the rest is read at scrape time
  * from objects the SDK already has (cache stats, the pg pool, the NATS connection).
  */
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MetricsHook } from '@hub/res';
 import { cacheMetrics, type ObservedCache } from './cache.ts';
+import { HotCounter } from './hot.ts';
 import { dbMetrics, type ObserveDbOptions, type ObservedPool } from './db.ts';
 import { natsMetrics } from './nats.ts';
 import { requestMetrics } from './requests.ts';
@@ -71,20 +72,12 @@ export function createTelemetry(o: TelemetryOptions): Telemetry {
 }
 
 function eventCounter(registry: Registry): (kind: string, pattern?: string) => void {
-  const events = new Counter({
+  const events = new HotCounter({
+    registry,
     name: 'hub_events_total',
     help: 'Events sent to gateways (change, add, remove, reset, query, custom names), by kind and resource pattern: the live fan-out at its source.',
-    labelNames: ['kind', 'pattern'] as const,
-    registers: [registry],
   });
-  const children = new Map<string, Counter.Internal>();
   return (kind, pattern = '') => {
-    const key = `${kind}\u0000${pattern}`;
-    let child = children.get(key);
-    if (child === undefined) {
-      child = events.labels({ kind, pattern });
-      children.set(key, child);
-    }
-    child.inc();
+    events.series(`${kind}\u0000${pattern}`, () => ({ kind, pattern })).value++;
   };
 }

@@ -56,7 +56,8 @@ export function startTracingSdk(o: TracingOptions = {}): TracingSdk {
       // outside any span would each start a trace of their own.
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      new PinoInstrumentation(),
+      // Correlation only: no OpenTelemetry logs SDK is registered, so sending log records would be wasted work.
+      new PinoInstrumentation({ disableLogSending: true }),
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? '') }),
     ],
   });

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { connectNats, resgateHttp } from '@hub/testkit';
 import { defineResource, model, ResError, z } from '@hub/res';
-import { outcomeOf } from '../src/index.ts';
+import { createTelemetry, outcomeOf } from '../src/index.ts';
 import { instrumentedService } from './fixture.ts';
-import { scrape, value } from './prom.ts';
+import { parseMetrics, scrape, value } from './prom.ts';
 
 const item = defineResource({
   pattern: 'item.$id',
@@ -59,6 +59,27 @@ describe('request metrics', () => {
     const series = (await scrape(ops.url)).filter((x) => x.name === 'hub_request_duration_seconds_count');
     expect(series.map((x) => x.labels.pattern)).toEqual([`${service.name}.item.$id`]);
     expect(series[0]?.value).toBe(3);
+  });
+});
+
+describe('request histogram exposition', () => {
+  it('puts a value into the first bucket whose bound it does not exceed, cumulatively, with sum and count', async () => {
+    // Intent: Prometheus's `le` is inclusive and buckets are cumulative; the hand-kept histogram
+    // must expose exactly what prom-client's would.
+    const t = createTelemetry({ service: 'tel', processMetrics: false });
+    const sample = (ms: number) => ({ type: 'get' as const, pattern: 'tel.x', method: undefined, durationMs: ms, queuedMs: 0, errorCode: undefined });
+    for (const ms of [0.5, 0.6, 3, 20_000]) t.metricsHook.onRequest(sample(ms)); // 0.5 ms is exactly the first bound
+    const s = parseMetrics(await t.registry.metrics());
+    const bucket = (le: string) => value(s, 'hub_request_duration_seconds_bucket', { le });
+    expect(bucket('0.0005')).toBe(1);
+    expect(bucket('0.001')).toBe(2);
+    expect(bucket('0.0025')).toBe(2);
+    expect(bucket('0.005')).toBe(3);
+    expect(bucket('10')).toBe(3);
+    expect(bucket('+Inf')).toBe(4);
+    expect(value(s, 'hub_request_duration_seconds_count')).toBe(4);
+    expect(value(s, 'hub_request_duration_seconds_sum')).toBeCloseTo(20.0041, 6);
+    expect(value(s, 'hub_request_duration_seconds_bucket', { service: 'tel', type: 'get', pattern: 'tel.x', method: '', outcome: 'ok', le: '+Inf' })).toBe(4);
   });
 });
 
