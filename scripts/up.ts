@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startPlatform, startServices, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
-import { assertPortsFree, PID_FILE, portsFromEnv, RUN_DIR } from './lib/config.ts';
+import { discoverServices, startPlatform, startServices, type ObservabilityOptions, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
+import { assertPortsFree, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -15,7 +15,7 @@ function say(message: string): void {
   process.stdout.write(`==> ${message}\n`);
 }
 
-function banner(urls: PlatformUrls, services: StartedService[]): string {
+function banner(urls: PlatformUrls & { opsUrls?: Record<string, string> }, services: StartedService[]): string {
   const rows = [
     ['Traefik (clients: REST + WebSocket)', `${urls.traefikUrl}/api/…   ${urls.traefikWsUrl}`],
     ['Resgate HTTP / WebSocket', `${urls.resgateHttpUrl}/api/…   ${urls.resgateWsUrl}`],
@@ -26,11 +26,24 @@ function banner(urls: PlatformUrls, services: StartedService[]): string {
     ['Redis (KeyDB stand-in)', urls.redisUrl],
     ['Keycloak back-channel logout → identity', urls.identityBackchannelUrl],
     ['Services', services.map((s) => s.name).join(', ') || '(none)'],
+    ['Service ops (health, metrics)', services.map((s) => `${s.name} ${urls.opsUrls?.[s.name] ?? ''}`).join('   ')],
+    ['Prometheus', `${urls.prometheusUrl ?? ''}   (API; e.g. /api/v1/query?query=up)`],
+    ['Jaeger (traces)', urls.jaegerUrl === undefined ? 'not built: `make install-jaeger` once, then traces are on in make up' : `${urls.jaegerUrl}/api/traces?service=library   OTLP ${urls.otlpUrl ?? ''}`],
     ['Logs', join(RUN_DIR, 'logs')],
   ];
   const width = Math.max(...rows.map(([k]) => (k ?? '').length));
   const lines = rows.map(([k, v]) => `  ${(k ?? '').padEnd(width)}  ${v ?? ''}`);
   return `\nService Hub is up.\n${lines.join('\n')}\n\nTry: curl ${urls.traefikUrl}/api/library/books\nStop: Ctrl-C here, or \`make down\` from another terminal.\n\n`;
+}
+
+/** The observability ports to check free, with their variables. */
+function observabilityPorts(o: ObservabilityOptions): (readonly [string, number])[] {
+  const v = OBSERVABILITY_VARS;
+  return [
+    [v.resgateMetrics[0], o.resgateMetrics],
+    ...(o.prometheus ? [[v.prometheus[0], o.prometheus.port], [v.natsExporter[0], o.prometheus.natsExporterPort]] as const : []),
+    ...(o.jaeger ? [[v.jaegerQuery[0], o.jaeger.query], [v.jaegerQueryGrpc[0], o.jaeger.queryGrpc], [v.jaegerOtlp[0], o.jaeger.otlp], [v.jaegerHealth[0], o.jaeger.health]] as const : []),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -40,7 +53,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const ports = portsFromEnv();
-  await assertPortsFree(ports);
+  const observability = observabilityFromEnv();
+  const names = discoverServices();
+  const ops = opsPorts(names);
+  await assertPortsFree(ports, [...observabilityPorts(observability), ...names.map((n) => [`${OPS_PORT_BASE[0]}+${names.indexOf(n)}, ${n}`, ops[n] ?? 0] as const)]);
   writePid(PID_FILE);
   const logs = prefixedLogs(join(RUN_DIR, 'logs'));
   let platform: Platform | undefined;
@@ -67,10 +83,16 @@ async function main(): Promise<void> {
       log: logs.line,
       keycloakAdmin: { user: 'admin', password: process.env.HUB_KEYCLOAK_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url') },
       progress: say,
+      observability,
     });
     say('starting services…');
-    services = await startServices(platform.urls, logs.line);
-    process.stdout.write(banner(platform.urls, services));
+    const otlp = platform.urls.otlpUrl;
+    services = await startServices(platform.urls, logs.line, names, {
+      env: (name) => ({ OPS_PORT: String(ops[name]), ...(otlp === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) }),
+    });
+    platform.prometheus?.setTargets('hub-services', services.map((s) => ({ targets: [`127.0.0.1:${ops[s.name] ?? 0}`], labels: { service: s.name } })));
+    const opsUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${ops[s.name] ?? 0}`]));
+    process.stdout.write(banner({ ...platform.urls, opsUrls }, services));
   } catch (err) {
     process.stderr.write(`\nmake up failed: ${(err as Error).message}\nSee the logs in ${join(RUN_DIR, 'logs')}.\n`);
     await stop('startup failed');

@@ -24,4 +24,4 @@ export { freePort, envPort } from './ports.ts';
 export { waitUntil, httpOk, tcpOpen } from './wait.ts';
 export { repoRoot, localDir, bin } from './paths.ts';
 export { discoverServices, serviceEnv, startServices } from './services.ts';
-export type { StartedService } from './services.ts';
+export type { StartedService, StartServicesOptions } from './services.ts';

@@ -12,7 +12,7 @@ export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '.
 /** Project-local installs: binaries, the Keycloak distribution, the Traefik venv. */
 export const localDir = join(repoRoot, '.local');
 
-/** Absolute paths of the real server binaries. Debian's PostgreSQL and Prometheus live outside `.local/`. */
+/** Absolute paths of the real server binaries. Debian's PostgreSQL lives outside `.local/`. */
 export const bin = {
   nats: join(localDir, 'bin', 'nats-server'),
   resgate: join(localDir, 'bin', 'resgate'),
@@ -20,9 +20,9 @@ export const bin = {
   keycloakHome: join(localDir, 'keycloak', 'current'),
   pgBin: process.env.HUB_PG_BIN ?? '/usr/lib/postgresql/15/bin',
   redis: process.env.HUB_REDIS_SERVER ?? 'redis-server',
-  /** Debian's prometheus package (with promtool). */
-  prometheus: process.env.HUB_PROMETHEUS ?? '/usr/bin/prometheus',
-  promtool: process.env.HUB_PROMTOOL ?? '/usr/bin/promtool',
+  /** Prometheus 3 and promtool (go install). */
+  prometheus: join(localDir, 'bin', 'prometheus'),
+  promtool: join(localDir, 'bin', 'promtool'),
   natsExporter: join(localDir, 'bin', 'prometheus-nats-exporter'),
   jaeger: join(localDir, 'bin', 'jaeger'),
 } as const;

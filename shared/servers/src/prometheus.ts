@@ -1,5 +1,5 @@
 /**
- * Prometheus (Debian's 2.42) scraping the platform. The configuration is the repo's
+ * Prometheus 3 (`.local/bin`, go install) scraping the platform. The configuration is the repo's
  * ops/prometheus/prometheus.yml, copied into the run directory beside a link to the repo's rules
  * and the scrape targets, which are written as file_sd JSON (every port here is configurable, and
  * services come and go): `setTargets` rewrites a job's file and Prometheus picks it up by itself.
