@@ -3,6 +3,7 @@
  * launcher `make up` uses, scraping the test platform's Resgate and Traefik metrics, NATS through
  * prometheus-nats-exporter, and the services a test registers. Plus PromQL over its HTTP API.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, repoRoot, startNatsExporter, startPrometheus, type RunningPrometheus, type RunningServer } from '@hub/servers';
 import { hub, uniqueName } from '@hub/testkit';
@@ -23,9 +24,10 @@ export async function startTestPrometheus(): Promise<TestPrometheus> {
   const { resgateMetricsUrl, traefikMetricsUrl, natsMonitorUrl } = hub();
   const log = () => undefined;
   const exporter = await startNatsExporter({ port: await freePort(), monitorUrl: natsMonitorUrl, log });
+  const dir = join(repoRoot, '.run', uniqueName('prom'));
   const prometheus = await startPrometheus({
     port: await freePort(),
-    dir: join(repoRoot, '.run', uniqueName('prom')),
+    dir,
     targets: {
       resgate: [{ targets: [hostPort(resgateMetricsUrl, 'Resgate metrics')] }],
       traefik: [{ targets: [hostPort(traefikMetricsUrl, 'Traefik metrics')] }],
@@ -33,7 +35,14 @@ export async function startTestPrometheus(): Promise<TestPrometheus> {
     },
     log,
   }).catch(async (err: unknown) => { await exporter.stop(); throw err; });
-  return { prometheus, exporter, stop: async () => { await prometheus.stop(); await exporter.stop(); } };
+  return {
+    prometheus, exporter,
+    stop: async () => {
+      await prometheus.stop();
+      await exporter.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** One series of an instant query. */

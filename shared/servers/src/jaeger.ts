@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
+import { asServer, readyOrStop, type RunningServer } from './server.ts';
 import { httpOk, waitUntil } from './wait.ts';
 
 export const JAEGER_CONFIG = join(repoRoot, 'ops', 'jaeger', 'jaeger.yml');
@@ -48,6 +48,6 @@ export async function startJaeger(o: JaegerOptions): Promise<RunningJaeger> {
     log: o.log,
   });
   const url = `http://127.0.0.1:${o.query}`;
-  await waitUntil(async () => (await httpOk(`http://127.0.0.1:${o.health}/status`)) && httpOk(`${url}/api/services`), o.readyTimeoutMs ?? 30_000, 'jaeger', () => proc.exitReason());
+  await readyOrStop(proc, () => waitUntil(async () => (await httpOk(`http://127.0.0.1:${o.health}/status`)) && httpOk(`${url}/api/services`), o.readyTimeoutMs ?? 30_000, 'jaeger', () => proc.exitReason()));
   return { ...asServer('jaeger', url, proc), otlpUrl: `http://127.0.0.1:${o.otlp}` };
 }

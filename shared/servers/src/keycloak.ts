@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
+import { asServer, readyOrStop, type RunningServer } from './server.ts';
 import { httpOk, waitUntil } from './wait.ts';
 
 /** The realm every service trusts; its JSON lives in the repo. */
@@ -61,7 +61,7 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
     log: o.log,
   });
   const health = `http://127.0.0.1:${o.managementPort}/health/ready`;
-  await waitUntil(() => httpOk(health), o.readyTimeoutMs ?? 180_000, 'keycloak', () => proc.exitReason());
+  await readyOrStop(proc, () => waitUntil(() => httpOk(health), o.readyTimeoutMs ?? 180_000, 'keycloak', () => proc.exitReason()));
   const server = asServer('keycloak', base, proc);
   return { ...server, issuer: `${base}/realms/${REALM}` };
 }

@@ -4,7 +4,7 @@
  */
 import { bin } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
+import { asServer, readyOrStop, type RunningServer } from './server.ts';
 import { httpOk, waitUntil } from './wait.ts';
 
 export interface NatsExporterOptions {
@@ -25,6 +25,6 @@ export async function startNatsExporter(o: NatsExporterOptions): Promise<Running
     log: o.log,
   });
   const url = `http://127.0.0.1:${o.port}`;
-  await waitUntil(() => httpOk(`${url}/metrics`), o.readyTimeoutMs ?? 20_000, 'nats-exporter', () => proc.exitReason());
+  await readyOrStop(proc, () => waitUntil(() => httpOk(`${url}/metrics`), o.readyTimeoutMs ?? 20_000, 'nats-exporter', () => proc.exitReason()));
   return asServer('nats-exporter', url, proc);
 }

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
+import { asServer, readyOrStop, type RunningServer } from './server.ts';
 import { httpOk, waitUntil } from './wait.ts';
 
 /** The repo's Prometheus configuration (checked by `promtool` in `make test`). */
@@ -88,7 +88,7 @@ export async function startPrometheus(o: PrometheusOptions): Promise<RunningProm
     log: o.log,
   });
   const url = `http://127.0.0.1:${o.port}`;
-  await waitUntil(() => httpOk(`${url}/-/ready`), o.readyTimeoutMs ?? 30_000, 'prometheus', () => proc.exitReason());
+  await readyOrStop(proc, () => waitUntil(() => httpOk(`${url}/-/ready`), o.readyTimeoutMs ?? 30_000, 'prometheus', () => proc.exitReason()));
   return {
     ...asServer('prometheus', url, proc),
     setTargets: (job, groups, part) => { writeTargets(targetFile(o.dir, job, part), groups); },
