@@ -4,13 +4,16 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install up down test lint typecheck unit bench clean
+.PHONY: help install install-jaeger up down test test-observability lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## Install every real server and the npm workspace (idempotent)
 	@bash scripts/install.sh
+
+install-jaeger: ## Also build Jaeger v2 into .local/bin (minutes, once); make up then starts it
+	@HUB_INSTALL_JAEGER=1 bash scripts/install.sh
 
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
@@ -23,6 +26,9 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> typecheck" && npm run --silent typecheck
 	@echo "==> tests" && npx vitest run
 	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
+
+test-observability: install-jaeger ## Traces end to end: services → OTLP → Jaeger v2, checked through its query API
+	@timeout 900 npx vitest run --config vitest.observability.config.ts
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint

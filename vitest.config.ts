@@ -5,9 +5,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['shared/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
-    // A whole `make up` of its own (Keycloak included): run after this suite, on a quieter machine,
-    // by vitest.supervision.config.ts (make test does both).
-    exclude: [...configDefaults.exclude, 'tests/supervision/**'],
+    // Their own make targets: a whole `make up` of its own (vitest.supervision.config.ts, make test
+    // runs it after this suite) and the traces suite (make test-observability, bounded, in .ci/run).
+    exclude: [...configDefaults.exclude, 'tests/supervision/**', 'tests/traces/**'],
     globalSetup: ['shared/testkit/src/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

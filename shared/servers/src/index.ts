@@ -1,10 +1,11 @@
 /**
  * @hub/servers — starts the platform's real servers as project-local processes (no Docker):
- * NATS with JetStream, Resgate, PostgreSQL 15, Redis (KeyDB stand-in), Keycloak 26 and Traefik 3.
+ * NATS with JetStream, Resgate, PostgreSQL 15, Redis (KeyDB stand-in), Keycloak 26 and Traefik 3,
+ * and for observability Prometheus, prometheus-nats-exporter and Jaeger v2.
  * Used by `make up` (scripts/up.ts) and by the test kit's global setup.
  */
 export { startPlatform } from './platform.ts';
-export type { Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
+export type { ObservabilityOptions, Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
 export { startNats, NATS_CONFIG } from './nats.ts';
 export { startResgate, RESGATE_CONFIG } from './resgate.ts';
 export { startPostgres, clearStalePid, PG_USER } from './postgres.ts';
@@ -16,9 +17,14 @@ export { ingressEnv, INGRESS_SETTINGS } from './ingress.ts';
 export type { IngressLimits } from './ingress.ts';
 export { ManagedProcess, RESTART_DELAY_MS, RESTART_DELAY_MAX_MS } from './process.ts';
 export type { LogSink, ProcessSpec, RestartPolicy } from './process.ts';
+export { prepareConfig, PROMETHEUS_DIR, startPrometheus, targetFile } from './prometheus.ts';
+export type { RunningPrometheus, ScrapeJob, TargetGroup } from './prometheus.ts';
+export { startNatsExporter } from './nats-exporter.ts';
+export { JAEGER_CONFIG, startJaeger } from './jaeger.ts';
+export type { JaegerPorts, RunningJaeger } from './jaeger.ts';
 export type { RunningServer } from './server.ts';
 export { freePort, envPort } from './ports.ts';
 export { waitUntil, httpOk, tcpOpen } from './wait.ts';
 export { repoRoot, localDir, bin } from './paths.ts';
 export { discoverServices, serviceEnv, startServices } from './services.ts';
-export type { StartedService } from './services.ts';
+export type { StartedService, StartServicesOptions } from './services.ts';

@@ -3,11 +3,14 @@
  * setup both come through here, so what the tests prove is what developers run.
  */
 import { join } from 'node:path';
+import { startJaeger, type JaegerPorts } from './jaeger.ts';
 import { startKeycloak } from './keycloak.ts';
 import { startNats } from './nats.ts';
+import { startNatsExporter } from './nats-exporter.ts';
 import { PG_USER, startPostgres } from './postgres.ts';
 import type { IngressLimits } from './ingress.ts';
 import type { LogSink, RestartPolicy } from './process.ts';
+import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
 import { startRedis } from './redis.ts';
 import { startResgate } from './resgate.ts';
 import type { RunningServer } from './server.ts';
@@ -43,6 +46,27 @@ export interface PlatformUrls {
   traefikWsUrl: string;
   /** Where Keycloak posts back-channel logouts: the identity service listens there. */
   identityBackchannelUrl: string;
+  /** With `observability`: Resgate's OpenMetrics and Traefik's metrics. */
+  resgateMetricsUrl?: string;
+  traefikMetricsUrl?: string;
+  /** With `observability.prometheus`. */
+  prometheusUrl?: string;
+  /** With `observability.jaeger`: the query API/UI, and the OTLP endpoint for OTEL_EXPORTER_OTLP_ENDPOINT. */
+  jaegerUrl?: string;
+  otlpUrl?: string;
+}
+
+/**
+ * Metrics and traces of the platform; everything here is off unless asked for, so tests and
+ * benchmarks pay nothing for it.
+ */
+export interface ObservabilityOptions {
+  /** Resgate serves OpenMetrics there; Traefik serves its metrics on its admin port. */
+  resgateMetrics: number;
+  /** Prometheus scraping Resgate, Traefik, NATS (through the exporter) and services' ops ports. */
+  prometheus?: { port: number; natsExporterPort: number };
+  /** Jaeger v2 as the trace backend (built by `make install-jaeger`). */
+  jaeger?: JaegerPorts;
 }
 
 export interface PlatformOptions {
@@ -67,11 +91,14 @@ export interface PlatformOptions {
   keycloakReadyTimeoutMs?: number;
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
+  observability?: ObservabilityOptions;
 }
 
 export interface Platform {
   readonly urls: PlatformUrls;
   readonly servers: readonly RunningServer[];
+  /** With `observability.prometheus`: add services' ops ports with `setTargets('hub-services', …)`. */
+  readonly prometheus?: RunningPrometheus;
   /** Stops every server, dependants first. */
   stop(): Promise<void>;
 }
@@ -103,12 +130,14 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     await Promise.all(started.map((s) => s.stop()));
   };
   const { ports: p, log, runDir } = o;
+  const obs = o.observability;
   try {
     const natsP = track('nats', () => startNats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
       track('resgate', () => startResgate({
-        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`, ...o.resgate, log,
+        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`, ...o.resgate,
+        ...(obs ? { metricsPort: obs.resgateMetrics } : {}), log,
       })),
     );
     const keycloakP = track('keycloak', () =>
@@ -125,16 +154,19 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       track('redis', () => startRedis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
       resgateP.then((resgate) => track('traefik', () => startTraefik({
-        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log,
+        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log, metrics: obs !== undefined,
         accessLogPath: o.accessLogPath ?? join(runDir, 'logs', 'traefik-access.log'), ...(o.ingress ? { limits: o.ingress } : {}),
       }))),
+      ...observabilityServers(o, natsP, track),
     ]);
     // Wait for every start to settle before cleaning up, so no late starter is left running.
     const failed = all.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const keycloak = await keycloakP;
+    const prometheus = started.find((s): s is RunningPrometheus => s.name === 'prometheus');
     return {
       servers: started,
+      ...(prometheus ? { prometheus } : {}),
       stop,
       urls: {
         natsUrl: `nats://127.0.0.1:${p.nats}`,
@@ -150,10 +182,45 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         traefikUrl: `http://127.0.0.1:${p.traefik}`,
         traefikWsUrl: `ws://127.0.0.1:${p.traefik}`,
         identityBackchannelUrl: backchannelUrl(p.identityBackchannel),
+        ...observabilityUrls(o),
       },
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+type Track = <T extends RunningServer>(name: string, start: () => Promise<T>) => Promise<T>;
+
+/** Prometheus with its NATS exporter, and Jaeger, when asked for. */
+function observabilityServers(o: PlatformOptions, natsP: Promise<RunningServer>, track: Track): Promise<RunningServer>[] {
+  const obs = o.observability;
+  const { ports: p, log } = o;
+  const out: Promise<RunningServer>[] = [];
+  if (obs?.prometheus) {
+    const { port, natsExporterPort } = obs.prometheus;
+    const at = (n: number) => [{ targets: [`127.0.0.1:${n}`] }];
+    out.push(track('prometheus', () => startPrometheus({
+      port, dir: join(o.runDir, 'prometheus'), log,
+      targets: { resgate: at(obs.resgateMetrics), traefik: at(p.traefikAdmin), nats: at(natsExporterPort) },
+    })));
+    out.push(natsP.then(() => track('nats-exporter', () => startNatsExporter({ port: natsExporterPort, monitorUrl: `http://127.0.0.1:${p.natsMonitor}`, log }))));
+  }
+  if (obs?.jaeger) {
+    const ports = obs.jaeger;
+    out.push(track('jaeger', () => startJaeger({ ...ports, log })));
+  }
+  return out;
+}
+
+function observabilityUrls(o: PlatformOptions): Partial<PlatformUrls> {
+  const obs = o.observability;
+  if (obs === undefined) return {};
+  return {
+    resgateMetricsUrl: `http://127.0.0.1:${obs.resgateMetrics}/metrics`,
+    traefikMetricsUrl: `http://127.0.0.1:${o.ports.traefikAdmin}/metrics`,
+    ...(obs.prometheus ? { prometheusUrl: `http://127.0.0.1:${obs.prometheus.port}` } : {}),
+    ...(obs.jaeger ? { jaegerUrl: `http://127.0.0.1:${obs.jaeger.query}`, otlpUrl: `http://127.0.0.1:${obs.jaeger.otlp}` } : {}),
+  };
 }

@@ -26,6 +26,8 @@ export interface ResgateOptions {
   natsMonitorUrl?: string;
   /** Default: restart forever with the default backoff. */
   restart?: RestartPolicy;
+  /** Serve Resgate's OpenMetrics on this port (`--metricsport`); default off. */
+  metricsPort?: number;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -35,6 +37,7 @@ export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
   const args = ['-c', RESGATE_CONFIG, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
+  if (o.metricsPort !== undefined) args.push('--metricsport', String(o.metricsPort));
   const { natsMonitorUrl } = o;
   const natsBack = natsMonitorUrl === undefined
     ? undefined

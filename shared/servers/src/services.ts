@@ -14,6 +14,12 @@ export interface StartedService {
   proc: ManagedProcess;
 }
 
+/** Options of {@link startServices}. */
+export interface StartServicesOptions {
+  /** More environment per service, e.g. its `OPS_PORT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` to turn tracing on. */
+  env?: (name: string) => NodeJS.ProcessEnv;
+}
+
 /** Service folders that have an entry point. */
 export function discoverServices(): string[] {
   const dir = join(repoRoot, 'services');
@@ -48,7 +54,7 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
  * (`proc.supervise`), which gives up.
  * @example const [identity] = await startServices(urls, log, ['identity']);
  */
-export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices()): Promise<StartedService[]> {
+export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices(), o: StartServicesOptions = {}): Promise<StartedService[]> {
   const env = serviceEnv(urls);
   const started = names.map((name) => ({
     name,
@@ -56,9 +62,11 @@ export async function startServices(urls: PlatformUrls, log: LogSink, names: rea
       name,
       command: process.execPath,
       // An absolute entry path, so a sweep of dead runs can tell our service processes by cmdline.
-      args: ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')],
+      // The telemetry preload starts tracing before the service's imports when OTEL_EXPORTER_OTLP_ENDPOINT
+      // is set, and does nothing otherwise.
+      args: ['--import', 'tsx', '--import', '@hub/telemetry/register', join(repoRoot, 'services', name, 'src', 'main.ts')],
       cwd: join(repoRoot, 'services', name),
-      env,
+      env: { ...env, OTEL_SERVICE_NAME: name, ...o.env?.(name) },
       restart: true,
       log,
     }),

@@ -26,6 +26,8 @@ export interface TraefikOptions {
   accessLogPath?: string;
   /** Name in logs (tests that run their own Traefik tell theirs apart). */
   name?: string;
+  /** Prometheus metrics on the admin entry point (`/metrics`); default off. */
+  metrics?: boolean;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -56,6 +58,9 @@ function args(o: TraefikOptions): string[] {
     '--log.level=INFO',
     '--log.noColor=true',
     ...access,
+    // Requests by entry point, router and service (`traefik_*_requests_total`, durations), served
+    // beside /ping on the admin entry point.
+    ...(o.metrics === true ? ['--metrics.prometheus=true', '--metrics.prometheus.entryPoint=traefik', '--metrics.prometheus.addRoutersLabels=true'] : []),
   ];
 }
 

@@ -80,6 +80,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       keycloakAdmin: { user: 'admin', password: randomBytes(12).toString('hex') },
       resgate: { requestTimeoutMs: TEST_RESGATE_TIMEOUT_MS },
       ingress: SHARED_INGRESS,
+      // Resgate's and Traefik's metrics, for the observability tests' own Prometheus.
+      observability: { resgateMetrics: await freePort() },
       progress: (m) => { process.stderr.write(`[testkit] ${m}\n`); },
     });
   } catch (err) {
