@@ -57,7 +57,7 @@ export async function startCustomerPlatform(): Promise<CustomerPlatform> {
   };
   let service: Child;
   try {
-    const env = { NATS_URL: nats.url, DATABASE_URL: postgres.url, REDIS_URL: redis.url };
+    const env = { NATS_URL: nats.url, DATABASE_URL: postgres.url, REDIS_URL: redis.url, OPS_PORT: '0' };
     service = await startChild('customer', fileURLToPath(new URL('./service-child.ts', import.meta.url)), env, ['customer']);
     await seedCustomers(postgres.url);
   } catch (err) {

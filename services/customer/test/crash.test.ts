@@ -31,7 +31,14 @@ async function startProcess(scope: DataScope, output: string[]): Promise<Managed
     name: 'customer',
     command: process.execPath,
     args: ['--import', 'tsx', CHILD],
-    env: { ...process.env, CUSTOMER_NAME: scope.name, NATS_URL: hub().natsUrl, DATABASE_URL: scope.databaseUrl, REDIS_URL: scope.redisUrl },
+    env: {
+      ...process.env,
+      CUSTOMER_NAME: scope.name,
+      OPS_PORT: '0',
+      NATS_URL: hub().natsUrl,
+      DATABASE_URL: scope.databaseUrl,
+      REDIS_URL: scope.redisUrl,
+    },
     stopSignal: 'SIGKILL', // stop() is the crash: no drain, no finally, sockets cut
     log: (_, line) => {
       if (line.trim().startsWith('READY')) ready = true;

@@ -34,6 +34,7 @@ export async function startInstance(
       NATS_URL: o.natsUrl ?? hub().natsUrl,
       DATABASE_URL: scope.databaseUrl,
       REDIS_URL: scope.redisUrl,
+      OPS_PORT: '0',
       HUB_PARTITIONS: String(o.partitions ?? 8),
       LOG_LEVEL: o.logLevel ?? 'warn',
     },

@@ -38,6 +38,9 @@ export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
     // Only identity listens there (Keycloak's back-channel logout).
     BACKCHANNEL_PORT: new URL(urls.identityBackchannelUrl).port,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // The ops server on a free port unless the caller assigns one (make up does, per service):
+    // several services, or runs, on one machine must not fight over the default.
+    OPS_PORT: process.env.OPS_PORT ?? '0',
   };
 }
 

@@ -4,6 +4,7 @@
  * each may come as `NAME_FILE` (a Docker secret).
  */
 import { z } from '@hub/res';
+import { opsEnv } from '@hub/telemetry';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -12,6 +13,8 @@ export const baseConfig = z.object({
   /** One or more NATS URLs, comma separated. */
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** The ops HTTP server (`/healthz`, `/readyz`, `/metrics`): its port (0 = a free one) and address. */
+  ...opsEnv,
 });
 
 /** Services with `data`: their Postgres (own schema) and, with `cache`, KeyDB/Redis. */
@@ -25,4 +28,6 @@ export const cacheConfig = z.object({
 });
 
 /** The variables of the base, data and cache configurations (read by the service shape itself). */
-export type BaseConfig = z.output<typeof baseConfig> & Partial<z.output<typeof dataConfig> & z.output<typeof cacheConfig>>;
+export type BaseConfig = Omit<z.output<typeof baseConfig>, 'OPS_PORT' | 'OPS_HOST'> &
+  Partial<Pick<z.output<typeof baseConfig>, 'OPS_PORT' | 'OPS_HOST'>> &
+  Partial<z.output<typeof dataConfig> & z.output<typeof cacheConfig>>;

@@ -81,6 +81,8 @@ export function defineService<C extends z.ZodObject = z.ZodObject, D extends obj
 /** The opened data of a service with `data` (reading it in a service without throws). */
 export interface ServiceData {
   readonly store: Store;
+  /** The store, or undefined for a service without data. */
+  readonly storeIfAny: Store | undefined;
   readonly cache: Cache | undefined;
   /** A table declaration of this service, as bound to its data (its rows, models and writes). */
   table<E extends Entity, W extends object>(def: TableDef<E, W>): LiveTable<E, W>;

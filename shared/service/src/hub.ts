@@ -9,7 +9,9 @@ import { createCache, type Cache } from '@hub/cache';
 import { configOrExit, createService, runService, type Resource, type ServiceScope } from '@hub/res';
 import { loadEnv, type Runnable, type Service, type ServiceOptions } from '@hub/res/internal';
 import { bindContext, isBindable, Leases, openStore, type BindContext, type RelayFaults, type Store } from '@hub/store';
+import { metricsOf, observe, startOps, telemetryFor, type OpsSettings } from './ops.ts';
 import { LEASE_TTL_MS, Ownership } from './ownership.ts';
+import type { OpsServer } from '@hub/telemetry';
 import { baseConfig, cacheConfig, dataConfig, type BaseConfig } from './config.ts';
 import type { Defined, ServiceData, ServiceDefinition } from './define.ts';
 import type { z } from '@hub/res';
@@ -58,6 +60,8 @@ export class HubService<D extends object> implements Runnable {
   readonly #started: (() => Promise<void>) | undefined;
   readonly #ownership: Ownership | undefined;
   readonly #onStart: readonly ((scope: ServiceScope) => void)[];
+  readonly #ops: OpsSettings | undefined;
+  #opsServer: OpsServer | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -67,13 +71,24 @@ export class HubService<D extends object> implements Runnable {
     readonly deps: D,
     readonly data: ServiceData,
     closeables: readonly Closeable[],
-    more: { started?: () => Promise<void>; ownership?: Ownership; onStart?: readonly ((scope: ServiceScope) => void)[] } = {},
+    more: {
+      started?: () => Promise<void>;
+      ownership?: Ownership;
+      onStart?: readonly ((scope: ServiceScope) => void)[];
+      ops?: OpsSettings;
+    } = {},
   ) {
     this.#service = service;
     this.#closeables = closeables;
     this.#started = more.started;
     this.#ownership = more.ownership;
     this.#onStart = more.onStart ?? [];
+    this.#ops = more.ops;
+  }
+
+  /** The ops server (`/healthz`, `/readyz`, `/metrics`), once started with OPS_PORT set. */
+  get ops(): OpsServer | undefined {
+    return this.#opsServer;
   }
 
   /** Partition ownership across instances (services with data). */
@@ -88,7 +103,19 @@ export class HubService<D extends object> implements Runnable {
 
   /** Serves: subscribes, takes this instance's partitions, then runs the definition's `started`. */
   async start(): Promise<void> {
+    const o = this.#ops;
+    if (o !== undefined) {
+      // First, so /healthz answers while the service connects (and /readyz says why it is not ready).
+      this.#opsServer = await startOps(o.telemetry, o.port, o.host, {
+        service: () => this.#service,
+        store: this.data.storeIfAny,
+        cache: this.data.cache,
+        ownership: this.#ownership,
+        log: this.log,
+      });
+    }
     await this.#service.start();
+    if (o !== undefined) observe(o.telemetry, this.#service, this.data.storeIfAny, this.data.cache);
     await this.#ownership?.start(this.#service.connection);
     for (const fn of this.#onStart) fn(this.#service);
     await this.#started?.();
@@ -107,6 +134,7 @@ export class HubService<D extends object> implements Runnable {
           this.log.warn({ err }, 'closing a dependency failed');
         }
       }
+      await this.#opsServer?.close();
     })();
     return this.#closing;
   }
@@ -136,6 +164,7 @@ function dataOf(store: Store | undefined, cache: Cache | undefined, bind: BindCo
     get store() {
       return store ?? none();
     },
+    storeIfAny: store,
     cache,
     table: (def) => (bind === undefined ? none() : def.live(bind)),
   };
@@ -198,11 +227,14 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
         return e.bind(bind);
       }),
     );
+    // Telemetry and the ops server when OPS_PORT is set (from the environment always; tests may leave it out).
+    const telemetry = config.OPS_PORT === undefined ? undefined : telemetryFor(name);
     const service = createService({
       name,
       resources,
       nats: { servers: config.NATS_URL.split(',') },
       logger: log,
+      ...(telemetry ? { metrics: metricsOf(telemetry) } : {}),
       ...(ownership ? { gate: (host) => ownership.gate(host) } : {}),
       ...o.service,
     });
@@ -218,6 +250,7 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
       ...(onStarted ? { started: onStarted } : {}),
       ...(ownership ? { ownership } : {}),
       onStart,
+      ...(telemetry && config.OPS_PORT !== undefined ? { ops: { telemetry, port: config.OPS_PORT, host: config.OPS_HOST } } : {}),
     });
   } catch (err) {
     for (const c of closeables.reverse()) await Promise.resolve(c.close()).catch(() => undefined);

@@ -124,6 +124,7 @@ export class Ownership implements RequestGate, Placement {
   #again = false;
   #closed = false;
   #degraded = false;
+  #started = false;
 
   constructor(o: OwnershipOptions) {
     this.#o = o;
@@ -137,6 +138,10 @@ export class Ownership implements RequestGate, Placement {
 
   get partitions(): number {
     return this.#o.leases.partitions;
+  }
+  /** True once the first tick ran: this instance holds what it should (readiness). */
+  get started(): boolean {
+    return this.#started;
   }
   /** The partitions this instance holds now (tests, metrics, readiness). */
   get held(): readonly number[] {
@@ -217,6 +222,7 @@ export class Ownership implements RequestGate, Placement {
       }),
     ];
     await this.#tick();
+    this.#started = true;
     this.#announce();
     this.#timer = setInterval(() => {
       this.#tickSoon();
