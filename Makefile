@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install up down test lint typecheck unit bench clean
+.PHONY: help install up up-prod build down test lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,6 +14,12 @@ install: ## Install every real server and the npm workspace (idempotent)
 
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
+
+up-prod: install build ## Like `make up`, but services run their compiled bundles (production-like start)
+	@HUB_MODE=prod $(NODE_TS) scripts/up.ts
+
+build: ## Compile every service to services/<name>/dist/main.js (esbuild bundle; git-ignored)
+	@npm run --silent build
 
 down: ## Stop a `make up` running in another terminal
 	@$(NODE_TS) scripts/down.ts

@@ -2,11 +2,13 @@
  * `make up`: starts the whole platform on this machine (no Docker) and every service under
  * services/, prints where to reach it, and on Ctrl-C or SIGTERM stops all it started, by PID.
  * Ports: HUB_*_PORT variables (see scripts/lib/config.ts). Logs: .run/up/logs/<name>.log.
+ * HUB_MODE=prod (`make up-prod`) runs the services' compiled bundles (`npm run build`) instead of
+ * their TypeScript through tsx: the production-like start, as in the images.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startPlatform, startServices, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
-import { assertPortsFree, PID_FILE, portsFromEnv, RUN_DIR } from './lib/config.ts';
+import { assertPortsFree, modeFromEnv, PID_FILE, portsFromEnv, RUN_DIR, type UpMode } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -39,6 +41,13 @@ async function main(): Promise<void> {
     process.stderr.write(`Service Hub is already running here (pid ${running}). Stop it with \`make down\` (or Ctrl-C in its terminal) before starting another.\n`);
     process.exit(1);
   }
+  let mode: UpMode;
+  try {
+    mode = modeFromEnv();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const ports = portsFromEnv();
   await assertPortsFree(ports);
   writePid(PID_FILE);
@@ -68,8 +77,8 @@ async function main(): Promise<void> {
       keycloakAdmin: { user: 'admin', password: process.env.HUB_KEYCLOAK_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url') },
       progress: say,
     });
-    say('starting services…');
-    services = await startServices(platform.urls, logs.line);
+    say(`starting services (${mode === 'prod' ? 'compiled bundles' : 'TypeScript via tsx'})…`);
+    services = await startServices(platform.urls, logs.line, undefined, mode === 'prod' ? 'compiled' : 'tsx');
     process.stdout.write(banner(platform.urls, services));
   } catch (err) {
     process.stderr.write(`\nmake up failed: ${(err as Error).message}\nSee the logs in ${join(RUN_DIR, 'logs')}.\n`);

@@ -38,3 +38,13 @@ export async function assertPortsFree(ports: PlatformPorts): Promise<void> {
     throw new Error(`Cannot start: \n${taken.join('\n')}\nStop whatever holds them, or set the variables to free ports, e.g. HUB_NATS_PORT=14222 make up`);
   }
 }
+
+/** `make up` runs services from TypeScript (dev, the default) or from their compiled bundles (prod). */
+export type UpMode = 'dev' | 'prod';
+
+export function modeFromEnv(env: NodeJS.ProcessEnv = process.env): UpMode {
+  const raw = env.HUB_MODE ?? '';
+  if (raw === '' || raw === 'dev') return 'dev';
+  if (raw === 'prod') return 'prod';
+  throw new Error(`HUB_MODE=${raw} is not dev or prod; unset it for dev, or use \`make up-prod\``);
+}

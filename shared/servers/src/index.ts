@@ -17,5 +17,5 @@ export type { RunningServer } from './server.ts';
 export { freePort, envPort } from './ports.ts';
 export { waitUntil, httpOk, tcpOpen } from './wait.ts';
 export { repoRoot, localDir, bin } from './paths.ts';
-export { discoverServices, serviceEnv, startServices } from './services.ts';
-export type { StartedService } from './services.ts';
+export { discoverServices, serviceCommand, serviceEnv, startServices } from './services.ts';
+export type { ServiceRuntime, StartedService } from './services.ts';

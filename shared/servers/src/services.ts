@@ -1,6 +1,8 @@
 /**
  * Starts every service under services/ (each has src/main.ts) as a supervised process with the
- * platform's URLs in its environment, and waits until each has connected to NATS.
+ * platform's URLs in its environment, and waits until each has connected to NATS. A service runs
+ * either from its TypeScript through tsx (the default: edit and restart) or from its compiled
+ * bundle `dist/main.js` (`npm run build`; what the images run, and `make up-prod`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +10,18 @@ import { repoRoot } from './paths.ts';
 import type { PlatformUrls } from './platform.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { waitUntil } from './wait.ts';
+
+/** How a service process runs: TypeScript through tsx, or the bundle from `npm run build`. */
+export type ServiceRuntime = 'tsx' | 'compiled';
+
+/** The command line of one service; an absolute entry path, so a sweep of dead runs can tell our processes by cmdline. */
+export function serviceCommand(name: string, runtime: ServiceRuntime = 'tsx'): { command: string; args: string[]; cwd: string } {
+  const dir = join(repoRoot, 'services', name);
+  if (runtime === 'tsx') return { command: process.execPath, args: ['--import', 'tsx', join(dir, 'src', 'main.ts')], cwd: dir };
+  const bundle = join(dir, 'dist', 'main.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` (or \`make build\`) first`);
+  return { command: process.execPath, args: [bundle], cwd: dir };
+}
 
 export interface StartedService {
   name: string;
@@ -46,20 +60,14 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
  * Starts services (default: every one under services/) supervised, resolving once each is connected to NATS.
  * @example const [identity] = await startServices(urls, log, ['identity']);
  */
-export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices()): Promise<StartedService[]> {
-  const env = serviceEnv(urls);
-  const started = names.map((name) => ({
+export async function startServices(
+  urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices(), runtime: ServiceRuntime = 'tsx',
+): Promise<StartedService[]> {
+  const env = { ...serviceEnv(urls), ...(runtime === 'compiled' ? { NODE_ENV: 'production' } : {}) };
+  const commands = names.map((name) => [name, serviceCommand(name, runtime)] as const); // all checked before any starts
+  const started = commands.map(([name, cmd]) => ({
     name,
-    proc: ManagedProcess.start({
-      name,
-      command: process.execPath,
-      // An absolute entry path, so a sweep of dead runs can tell our service processes by cmdline.
-      args: ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')],
-      cwd: join(repoRoot, 'services', name),
-      env,
-      restart: true,
-      log,
-    }),
+    proc: ManagedProcess.start({ name, ...cmd, env, restart: true, log }),
   }));
   await Promise.all(
     started.map((s) => waitUntil(() => connectedToNats(urls.natsMonitorUrl, s.name), 60_000, `service ${s.name} (connected to NATS)`)),
