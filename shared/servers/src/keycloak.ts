@@ -1,17 +1,15 @@
 /**
- * Keycloak 26 in dev mode with an in-memory database: every start imports the realm JSON kept in
- * the repo (keycloak/servicehub-realm.json), so each run begins from the same users and keys.
+ * Keycloak 26 in dev mode with an in-memory database: every start imports the realm kept in the
+ * repo (keycloak/servicehub-realm.json with the dev/test overlay merged in, see realm.ts), so each
+ * run begins from the same users and keys.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, repoRoot } from './paths.ts';
+import { bin } from './paths.ts';
+import { devRealm, REALM } from './realm.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { asServer, type RunningServer } from './server.ts';
 import { httpOk, waitUntil } from './wait.ts';
-
-/** The realm every service trusts; its JSON lives in the repo. */
-export const REALM = 'servicehub';
-export const REALM_FILE = join(repoRoot, 'keycloak', `${REALM}-realm.json`);
 
 export interface KeycloakOptions {
   port: number;
@@ -34,8 +32,11 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
   const home = bin.keycloakHome;
   const importDir = join(home, 'data', 'import');
   mkdirSync(importDir, { recursive: true });
-  // Same content for every instance, so concurrent runs overwriting it is harmless.
-  copyFileSync(REALM_FILE, join(importDir, `${REALM}-realm.json`));
+  // Same content for every instance, so concurrent runs overwriting it is harmless; written aside
+  // and renamed, so a Keycloak starting meanwhile never reads half a file.
+  const tmp = join(importDir, `.${REALM}-realm.${String(process.pid)}.tmp`);
+  writeFileSync(tmp, JSON.stringify(devRealm()));
+  renameSync(tmp, join(importDir, `${REALM}-realm.json`));
   const base = `http://localhost:${o.port}`;
   const proc = ManagedProcess.start({
     name: 'keycloak',
