@@ -4,13 +4,16 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install up up-prod build down test lint typecheck unit bench clean
+.PHONY: help install install-docker up up-prod build down test test-stack lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## Install every real server and the npm workspace (idempotent)
 	@bash scripts/install.sh
+
+install-docker: ## Docker engine and mmdebstrap for the stack/container targets only (Debian apt, idempotent)
+	@HUB_INSTALL_DOCKER=1 bash scripts/install.sh
 
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
@@ -28,6 +31,9 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint
 	@echo "==> typecheck" && npm run --silent typecheck
 	@echo "==> tests" && npx vitest run
+
+test-stack: install install-docker ## Deploy docker-stack.yml on a private single-node Swarm and test it (< 20 min)
+	@bash scripts/stack/test-stack.sh
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint
