@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install install-docker up up-prod build down test test-stack lint typecheck unit bench clean
+.PHONY: help install install-docker up up-prod build down test test-stack test-containers lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: install ## Lint, typecheck, then all tests against real servers
 
 test-stack: install install-docker ## Deploy docker-stack.yml on a private single-node Swarm and test it (< 20 min)
 	@bash scripts/stack/test-stack.sh
+
+test-containers: install install-docker ## Smoke + customer tests with the servers as containers (testcontainers, private dockerd)
+	@bash scripts/stack/test-containers.sh
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint

@@ -10,6 +10,8 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { singleFork: true } },
     sequence: { concurrent: false },
+    // The phases build on each other (a sign-in, then a customer…): stop at the first failure.
+    bail: 1,
     reporters: ['default'],
   },
 });

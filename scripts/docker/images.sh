@@ -6,7 +6,8 @@
 #                             (tarball cached in .local/docker/, ~1 min the first time)
 #   2. stand-ins              docker/standins/<dir>/Dockerfile for each line of images.txt, with the
 #                             binaries this checkout installed (.local/bin, .local/keycloak, node)
-#   3. services               the root Dockerfile, --build-arg SERVICE=<name> → servicehub/<name>:$HUB_TAG
+#   3. services               the root Dockerfile, --build-arg SERVICE=<name> → servicehub/<name>:$HUB_TAG,
+#                             and deploy/keycloak (Keycloak built for Postgres) → servicehub/keycloak:$HUB_TAG
 # A stand-in whose build context did not change is not rebuilt (label hub.context = its hash);
 # services always go through `docker build`, whose layer cache makes an unchanged build quick.
 # Usage: images.sh [bases|services|all]   (default all). Needs DOCKER_HOST (dockerd.sh env).
@@ -39,13 +40,15 @@ debian_base() {
       die "mmdebstrap bookworm" "check that the Debian mirror is reachable, then re-run"
     mv "$partial" "$TARBALL"
   fi
+  # The tarball's hash, computed once (hashing 180 MB on every run costs seconds on a busy machine).
+  [[ -f "$TARBALL.sha256" && ! "$TARBALL" -nt "$TARBALL.sha256" ]] || sha256sum "$TARBALL" | cut -c1-16 >"$TARBALL.sha256"
   # This machine's own CA certificates (a proxy's, for instance) go into the stand-in base, so builds
   # on it reach the registries the machine reaches; in production the real images carry their own.
   local ctx="$STAGE/debian" sum
   rm -rf "$ctx" && mkdir -p "$ctx/ca"
   cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
   printf 'FROM hub/bookworm-minbase:import\nCOPY ca/ /usr/local/share/ca-certificates/\nRUN update-ca-certificates >/dev/null\nCMD ["bash"]\n' >"$ctx/Dockerfile"
-  sum="$( (sha256sum "$TARBALL" | cut -c1-16; cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)"
+  sum="$( (cat "$TARBALL.sha256"; cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)"
   if has_image debian:bookworm-slim && [[ "$(label debian:bookworm-slim hub.context)" == "$sum" ]]; then done_step present; return; fi
   docker import "$TARBALL" hub/bookworm-minbase:import >/dev/null
   build --label "hub.context=$sum" -t debian:bookworm-slim "$ctx" || die "docker build debian:bookworm-slim" "see the output above"
@@ -94,6 +97,9 @@ services() {
     build --build-arg "SERVICE=$name" -t "servicehub/$name:$TAG" "$ROOT" || die "docker build servicehub/$name" "see the output above"
     done_step built
   done
+  step "servicehub/keycloak:$TAG (deploy/keycloak/Dockerfile)"
+  build -t "servicehub/keycloak:$TAG" "$ROOT/deploy/keycloak" || die "docker build servicehub/keycloak" "see the output above"
+  done_step built
 }
 
 case "${1:-all}" in

@@ -34,6 +34,17 @@ export function withoutServices(stack: Obj, skip: readonly string[]): Obj {
   return out;
 }
 
+/**
+ * `docker stack config` prints values interpolated, `$$` turned into `$`; deploying its output
+ * interpolates again, so every `$` is escaped back.
+ */
+export function escapeDollars(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('$', '$$$$');
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  return value;
+}
+
 const outFile = process.argv[2];
 if (outFile === undefined) {
   process.stderr.write('usage: local-stack.ts <out.yml>\n');
@@ -41,5 +52,5 @@ if (outFile === undefined) {
 }
 const stack = resolveStack(join(ROOT, 'docker-stack.yml'));
 const skip = (stack['x-not-deployed-locally'] as string[] | undefined) ?? [];
-writeFileSync(outFile, stringify(withoutServices(stack, skip)));
+writeFileSync(outFile, stringify(escapeDollars(withoutServices(stack, skip))));
 process.stdout.write(`    leaving out ${skip.join(', ')}: their images cannot be obtained on this machine (production deploys them)\n`);

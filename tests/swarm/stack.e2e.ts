@@ -53,8 +53,8 @@ async function until<T>(probe: () => Promise<T>, what: string, timeoutMs: number
   }
 }
 
-const describeStates = (states: ServiceState[] | false): string =>
-  states === false ? '' : states.filter((s) => !ready(s)).map((s) => `${s.name} ${s.replicas} healthy=${String(s.healthy)}`).join(', ');
+const describeStates = (states: ServiceState[]): string =>
+  states.filter((s) => !ready(s)).map((s) => `${s.name} ${s.replicas} healthy=${String(s.healthy)}`).join(', ') || '(none listed yet)';
 
 async function http(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<{ status: number; headers: Headers; body: unknown }> {
   const headers = new Headers(init.headers);
@@ -74,10 +74,11 @@ describe(`the deployed stack '${STACK}'`, () => {
   let customerPath: string;
 
   beforeAll(async () => {
+    let seen: ServiceState[] = [];
     await until(async () => {
-      const states = await stackStates(STACK);
-      return states.length > 0 && states.every(ready) ? states : false;
-    }, 'every service ready (replicas running and healthy, jobs completed)', READY_TIMEOUT_MS, describeStates);
+      seen = await stackStates(STACK);
+      return seen.length > 0 && seen.every(ready);
+    }, 'every service ready (replicas running and healthy, jobs completed)', READY_TIMEOUT_MS, () => describeStates(seen));
     phaseDone('all replicas healthy');
   }, READY_TIMEOUT_MS + 60_000);
 
@@ -159,7 +160,8 @@ describe(`the deployed stack '${STACK}'`, () => {
     let requests = 0;
     const load = (async () => {
       let n = 0;
-      while (!rolling.done) {
+      // Bounded: a broken path fails fast, and the test should say so, not spin.
+      while (!rolling.done && failures.length < 20) {
         n += 1;
         const get = await http(customerPath, { token }).catch((e: unknown) => ({ status: 0, body: String(e), headers: new Headers() }));
         const set = await http(customerPath, { method: 'PATCH', token, json: { company: `roll ${String(n)}` } }).catch((e: unknown) => ({ status: 0, body: String(e), headers: new Headers() }));

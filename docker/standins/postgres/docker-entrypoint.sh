@@ -13,15 +13,18 @@ if [[ -n "${POSTGRES_PASSWORD_FILE:-}" ]]; then
   [[ -z "${POSTGRES_PASSWORD:-}" ]] || { echo "both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set; keep one" >&2; exit 1; }
   POSTGRES_PASSWORD="$(<"$POSTGRES_PASSWORD_FILE")"
 fi
-: "${POSTGRES_USER:=postgres}" "${POSTGRES_DB:=$POSTGRES_USER}"
+: "${POSTGRES_USER:=postgres}" "${POSTGRES_DB:=$POSTGRES_USER}" "${POSTGRES_HOST_AUTH_METHOD:=scram-sha-256}"
 
 if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
-  [[ -n "${POSTGRES_PASSWORD:-}" ]] || { echo "Database is uninitialized and POSTGRES_PASSWORD(_FILE) is not set" >&2; exit 1; }
-  pwfile="$(mktemp)"; printf '%s' "$POSTGRES_PASSWORD" >"$pwfile"
-  initdb -D "$PGDATA" --username="$POSTGRES_USER" --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 -E UTF8 >/dev/null
-  rm -f "$pwfile"
+  pwopt=()
+  if [[ $POSTGRES_HOST_AUTH_METHOD != trust ]]; then
+    [[ -n "${POSTGRES_PASSWORD:-}" ]] || { echo "Database is uninitialized and POSTGRES_PASSWORD(_FILE) is not set (or POSTGRES_HOST_AUTH_METHOD=trust)" >&2; exit 1; }
+    pwfile="$(mktemp)"; printf '%s' "$POSTGRES_PASSWORD" >"$pwfile"; pwopt=(--pwfile="$pwfile")
+  fi
+  initdb -D "$PGDATA" --username="$POSTGRES_USER" "${pwopt[@]}" --auth-local=trust --auth-host="$POSTGRES_HOST_AUTH_METHOD" -E UTF8 >/dev/null
+  rm -f "${pwfile:-}"
   printf "listen_addresses = '*'\n" >>"$PGDATA/postgresql.conf"
-  printf 'host all all all scram-sha-256\n' >>"$PGDATA/pg_hba.conf"
+  printf 'host all all all %s\n' "$POSTGRES_HOST_AUTH_METHOD" >>"$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
   if [[ "$POSTGRES_DB" != postgres ]]; then
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -c "CREATE DATABASE \"$POSTGRES_DB\"" >/dev/null

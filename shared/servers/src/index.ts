@@ -1,10 +1,12 @@
 /**
  * @hub/servers — starts the platform's real servers as project-local processes (no Docker):
  * NATS with JetStream, Resgate, PostgreSQL 15, Redis (KeyDB stand-in), Keycloak 26 and Traefik 3.
- * Used by `make up` (scripts/up.ts) and by the test kit's global setup.
+ * Used by `make up` (scripts/up.ts) and by the test kit's global setup. The same servers as
+ * containers: `@hub/servers/containers` (kept apart so only its users load testcontainers).
  */
 export { startPlatform } from './platform.ts';
-export type { Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
+export { PROCESS_LAUNCHERS } from './platform.ts';
+export type { Launchers, Platform, PlatformOptions, PlatformPorts, PlatformUrls } from './platform.ts';
 export { startNats } from './nats.ts';
 export { startResgate, RESGATE_CONFIG } from './resgate.ts';
 export { startPostgres, PG_USER } from './postgres.ts';

@@ -27,6 +27,37 @@ export interface RunningKeycloak extends RunningServer {
   readonly issuer: string;
 }
 
+/** Dev-mode flags: fresh in-memory database, realm imported, issuer pinned (also for the container launcher). */
+export function keycloakArgs(o: Pick<KeycloakOptions, 'port' | 'managementPort'>): string[] {
+  return [
+    'start-dev', `--http-port=${o.port}`, '--http-host=127.0.0.1', `--hostname=${keycloakBase(o.port)}`,
+    `--http-management-port=${o.managementPort}`, '--health-enabled=true', '--db=dev-mem', '--import-realm',
+  ];
+}
+
+/** The environment Keycloak needs beyond its flags. */
+export function keycloakEnv(o: KeycloakOptions): Record<string, string> {
+  return {
+    KC_BOOTSTRAP_ADMIN_USERNAME: o.adminUser,
+    KC_BOOTSTRAP_ADMIN_PASSWORD: o.adminPassword,
+    // Keycloak resolves ${VAR} placeholders in imported realm files from its environment.
+    HUB_IDENTITY_BACKCHANNEL_URL: o.backchannelLogoutUrl,
+    JAVA_OPTS_KC_HEAP: process.env.JAVA_OPTS_KC_HEAP ?? '-Xms64m -Xmx768m',
+  };
+}
+
+const keycloakBase = (port: number): string => `http://localhost:${String(port)}`;
+
+/** Resolves once /health/ready on the management port answers 200. */
+export function keycloakReady(o: KeycloakOptions, alive?: () => string | undefined): Promise<void> {
+  return waitUntil(() => httpOk(`http://127.0.0.1:${o.managementPort}/health/ready`), o.readyTimeoutMs ?? 180_000, 'keycloak', alive);
+}
+
+/** The running Keycloak's base URL and issuer. */
+export function keycloakUrls(port: number): { url: string; issuer: string } {
+  return { url: keycloakBase(port), issuer: `${keycloakBase(port)}/realms/${REALM}` };
+}
+
 /** Starts Keycloak and resolves once /health/ready on the management port answers 200. */
 export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak> {
   const home = bin.keycloakHome;
@@ -37,32 +68,10 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
   const tmp = join(importDir, `.${REALM}-realm.${String(process.pid)}.tmp`);
   writeFileSync(tmp, JSON.stringify(devRealm()));
   renameSync(tmp, join(importDir, `${REALM}-realm.json`));
-  const base = `http://localhost:${o.port}`;
   const proc = ManagedProcess.start({
-    name: 'keycloak',
-    command: join(home, 'bin', 'kc.sh'),
-    args: [
-      'start-dev',
-      `--http-port=${o.port}`,
-      '--http-host=127.0.0.1',
-      `--hostname=${base}`,
-      `--http-management-port=${o.managementPort}`,
-      '--health-enabled=true',
-      '--db=dev-mem',
-      '--import-realm',
-    ],
-    env: {
-      ...process.env,
-      KC_BOOTSTRAP_ADMIN_USERNAME: o.adminUser,
-      KC_BOOTSTRAP_ADMIN_PASSWORD: o.adminPassword,
-      // Keycloak resolves ${VAR} placeholders in imported realm files from its environment.
-      HUB_IDENTITY_BACKCHANNEL_URL: o.backchannelLogoutUrl,
-      JAVA_OPTS_KC_HEAP: process.env.JAVA_OPTS_KC_HEAP ?? '-Xms64m -Xmx768m',
-    },
-    log: o.log,
+    name: 'keycloak', command: join(home, 'bin', 'kc.sh'), args: keycloakArgs(o), env: { ...process.env, ...keycloakEnv(o) }, log: o.log,
   });
-  const health = `http://127.0.0.1:${o.managementPort}/health/ready`;
-  await waitUntil(() => httpOk(health), o.readyTimeoutMs ?? 180_000, 'keycloak', () => proc.exitReason());
-  const server = asServer('keycloak', base, proc);
-  return { ...server, issuer: `${base}/realms/${REALM}` };
+  await keycloakReady(o, () => proc.exitReason());
+  const { url, issuer } = keycloakUrls(o.port);
+  return { ...asServer('keycloak', url, proc), issuer };
 }

@@ -22,12 +22,17 @@ export interface ResgateOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts Resgate and resolves once its HTTP port accepts connections. */
-export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
-  const args = ['-c', RESGATE_CONFIG, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
+/** Resgate's flags, reading its configuration from `configFile` (also for the container launcher). */
+export function resgateArgs(o: ResgateOptions, configFile = RESGATE_CONFIG): string[] {
+  const args = ['-c', configFile, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
-  const proc = ManagedProcess.start({ name: 'resgate', command: bin.resgate, args, restart: true, log: o.log });
+  return args;
+}
+
+/** Starts Resgate and resolves once its HTTP port accepts connections. */
+export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
+  const proc = ManagedProcess.start({ name: 'resgate', command: bin.resgate, args: resgateArgs(o), restart: true, log: o.log });
   await waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
   return asServer('resgate', `http://127.0.0.1:${o.port}`, proc);
 }

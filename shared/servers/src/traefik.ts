@@ -21,27 +21,33 @@ export interface TraefikOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts Traefik and resolves once /ping answers and the Resgate route is loaded. */
+/** Traefik's static configuration as flags, routes from `dynamicDir` (also for the container launcher). */
+export function traefikArgs(o: Pick<TraefikOptions, 'port' | 'adminPort'>, dynamicDir = TRAEFIK_DYNAMIC_DIR): string[] {
+  return [
+    `--entryPoints.web.address=127.0.0.1:${o.port}`,
+    `--entryPoints.traefik.address=127.0.0.1:${o.adminPort}`,
+    // Local runs stop at once: the default 10 s grace for open (WebSocket) connections only
+    // delays Ctrl-C and every test run's teardown.
+    '--entryPoints.web.transport.lifeCycle.graceTimeOut=1s',
+    '--ping=true',
+    '--ping.entryPoint=traefik',
+    `--providers.file.directory=${dynamicDir}`,
+    '--providers.file.watch=false',
+    '--log.level=INFO',
+    '--accesslog=false',
+  ];
+}
+
+/** Resolves once /ping answers. */
+export function traefikReady(o: TraefikOptions, alive?: () => string | undefined): Promise<void> {
+  return waitUntil(() => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), o.readyTimeoutMs ?? 20_000, 'traefik', alive);
+}
+
+/** Starts Traefik and resolves once /ping answers. */
 export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
   const proc = ManagedProcess.start({
-    name: 'traefik',
-    command: bin.traefik,
-    args: [
-      `--entryPoints.web.address=127.0.0.1:${o.port}`,
-      `--entryPoints.traefik.address=127.0.0.1:${o.adminPort}`,
-      // Local runs stop at once: the default 10 s grace for open (WebSocket) connections only
-      // delays Ctrl-C and every test run's teardown.
-      '--entryPoints.web.transport.lifeCycle.graceTimeOut=1s',
-      '--ping=true',
-      '--ping.entryPoint=traefik',
-      `--providers.file.directory=${TRAEFIK_DYNAMIC_DIR}`,
-      '--providers.file.watch=false',
-      '--log.level=INFO',
-      '--accesslog=false',
-    ],
-    env: { ...process.env, HUB_RESGATE_URL: o.resgateUrl },
-    log: o.log,
+    name: 'traefik', command: bin.traefik, args: traefikArgs(o), env: { ...process.env, HUB_RESGATE_URL: o.resgateUrl }, log: o.log,
   });
-  await waitUntil(() => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), o.readyTimeoutMs ?? 20_000, 'traefik', () => proc.exitReason());
+  await traefikReady(o, () => proc.exitReason());
   return asServer('traefik', `http://127.0.0.1:${o.port}`, proc);
 }
