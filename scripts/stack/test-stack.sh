@@ -19,14 +19,16 @@ phase() {
 }
 
 remove_stack() {
-  # Containers first (the stack's removal is asynchronous), then its volumes: a next run starts
-  # from an empty Postgres, with its own new passwords.
+  # Containers first (the stack's removal is asynchronous; a killed run may have left stopped
+  # ones), then its volumes: a next run starts from an empty Postgres, with new passwords.
+  local label="label=com.docker.stack.namespace=$STACK"
   docker stack rm "$STACK" >/dev/null 2>&1 || true
-  for _ in $(seq 1 120); do
-    [[ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK")" ]] && break
+  for _ in $(seq 1 60); do
+    [[ -z "$(docker ps -q --filter "$label")" ]] && break
     sleep 1
   done
-  docker volume ls -q --filter "label=com.docker.stack.namespace=$STACK" | xargs -r docker volume rm >/dev/null 2>&1 || true
+  docker ps -aq --filter "$label" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker volume ls -q --filter "$label" | xargs -r docker volume rm >/dev/null 2>&1 || true
 }
 
 deployed=0
