@@ -14,21 +14,16 @@
  * Services are discovered (`services/* /src/main.ts`), so a new or reshaped service needs nothing here.
  * Usage: `tsx scripts/build.ts [name ...]` (default: every service).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { discoverServices } from '@hub/servers';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVICES = join(ROOT, 'services');
 /** Optional native add-ons some dependencies try to load; never installed, left as runtime imports. */
 const OPTIONAL_NATIVE = ['pg-native'];
-
-/** Services that have an entry point (the same rule as `make up`'s discovery). */
-export function serviceNames(): string[] {
-  if (!existsSync(SERVICES)) return [];
-  return readdirSync(SERVICES).filter((n) => existsSync(join(SERVICES, n, 'src', 'main.ts'))).sort();
-}
 
 /**
  * Keeps `import.meta.url` meaning "where this source file lives". Sources find files beside them
@@ -93,7 +88,7 @@ async function bundle(entry: string, outfile: string): Promise<void> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const all = serviceNames();
+  const all = discoverServices();
   const unknown = wanted.filter((n) => !all.includes(n));
   if (unknown.length > 0) {
     process.stderr.write(`build: no service named ${unknown.join(', ')} (services with src/main.ts: ${all.join(', ')})\n`);

@@ -13,7 +13,8 @@ interface Client { clientId: string; directAccessGrantsEnabled?: boolean; secret
 describe('the production realm', () => {
   const realm = productionRealm() as { users?: unknown[]; clients: Client[] };
 
-  it('has no users, no direct-access-grant client and no fixed client secret', () => {
+  it('has no users, no direct-access-grant client (Keycloak\'s own admin-cli included) and no fixed client secret', () => {
+    expect(realm.clients.find((c) => c.clientId === 'admin-cli')?.directAccessGrantsEnabled).toBe(false);
     expect(realm.users ?? []).toEqual([]);
     expect(realm.clients.filter((c) => c.directAccessGrantsEnabled === true).map((c) => c.clientId)).toEqual([]);
     expect(realm.clients.filter((c) => c.secret !== undefined).map((c) => c.clientId)).toEqual([]);
@@ -33,7 +34,7 @@ describe('the dev/test realm (production realm + overlay)', () => {
     expect(realm.clients.find((c) => c.clientId === 'hub-test')?.directAccessGrantsEnabled).toBe(true);
     expect(realm.clients.find((c) => c.clientId === 'hub-service')?.secret).toBe('hub-service-dev-secret');
     expect(realm.clients.find((c) => c.clientId === 'hub-web')?.redirectUris).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
-    expect(realm.clients.map((c) => c.clientId)).toEqual(['hub-web', 'hub-service', 'hub-test']);
+    expect(realm.clients.map((c) => c.clientId)).toEqual(['admin-cli', 'hub-web', 'hub-service', 'hub-test']);
   });
 
   it('merges without changing its inputs', () => {

@@ -103,7 +103,7 @@ describe(`the deployed stack '${STACK}'`, () => {
     admin = await keycloakAdmin(env.HUB_STACK_ADMIN_URL, readFileSync(join(env.HUB_STACK_SECRETS, 'keycloak_admin_password'), 'utf8'));
     // The production realm has no password-grant client; this test adds one and removes it.
     const clients = (await admin.call('GET', '/servicehub/clients')).body as { clientId: string; directAccessGrantsEnabled?: boolean }[];
-    expect(clients.filter((c) => c.directAccessGrantsEnabled === true)).toEqual([]);
+    expect(clients.filter((c) => c.directAccessGrantsEnabled === true).map((c) => c.clientId)).toEqual([]);
     const clientId = `stack-test-${String(Date.now())}`;
     testClientId = idOf((await admin.call('POST', '/servicehub/clients', {
       clientId, enabled: true, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false, protocolMappers: [AUDIENCE_MAPPER],
