@@ -8,17 +8,23 @@ export interface Admin {
   call(method: string, path: string, json?: unknown): Promise<{ status: number; location: string | null; body: unknown }>;
 }
 
-/** Signs in to the master realm as `admin` (Keycloak's own admin-cli client). */
-export async function keycloakAdmin(adminUrl: string, password: string): Promise<Admin> {
+/** A master-realm token of `admin` (Keycloak's own admin-cli client; it lives one minute). */
+async function adminToken(adminUrl: string, password: string): Promise<string> {
   const res = await fetch(`${adminUrl}/realms/master/protocol/openid-connect/token`, {
     method: 'POST',
     body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password }),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   if (!res.ok) throw new Error(`Keycloak admin sign-in failed: ${String(res.status)} ${await res.text()}`);
-  const token = ((await res.json()) as { access_token: string }).access_token;
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** Signs in (proving the secret works), then signs in again for each call, as tokens are short-lived. */
+export async function keycloakAdmin(adminUrl: string, password: string): Promise<Admin> {
+  await adminToken(adminUrl, password);
   return {
     async call(method: string, path: string, json?: unknown) {
+      const token = await adminToken(adminUrl, password);
       const r = await fetch(`${adminUrl}/admin/realms${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -24,6 +24,8 @@ const URL_ = env.HUB_STACK_URL;
 const WS = URL_.replace(/^http/, 'ws');
 const POLL_MS = 2000;
 const READY_TIMEOUT_MS = 12 * 60_000;
+/** The realm's access tokens live 300 s. */
+const TOKEN_REFRESH_MS = 200_000;
 
 let phaseStart = Date.now();
 function phaseDone(name: string): void {
@@ -70,6 +72,8 @@ async function http(path: string, init: RequestInit & { token?: string; json?: u
 describe(`the deployed stack '${STACK}'`, () => {
   let admin: Admin;
   let token: string;
+  /** A new access token of the test user (they live five minutes; the rolling update may take longer). */
+  let signIn: () => Promise<string>;
   let testClientId: string | undefined;
   let customerPath: string;
 
@@ -83,7 +87,11 @@ describe(`the deployed stack '${STACK}'`, () => {
   }, READY_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
-    if (testClientId !== undefined) await admin.call('DELETE', `/servicehub/clients/${testClientId}`);
+    // The test-only grant goes away again, and with it every password-grant client.
+    if (testClientId === undefined) return;
+    await admin.call('DELETE', `/servicehub/clients/${testClientId}`);
+    const clients = (await admin.call('GET', '/servicehub/clients')).body as { clientId: string; directAccessGrantsEnabled?: boolean }[];
+    expect(clients.filter((c) => c.directAccessGrantsEnabled === true).map((c) => c.clientId)).toEqual([]);
   });
 
   it('replicates the AUDIT stream on all three NATS nodes', async () => {
@@ -116,11 +124,14 @@ describe(`the deployed stack '${STACK}'`, () => {
     })).location);
     const roles = await Promise.all(['customer:read', 'customer:write'].map(async (r) => (await admin.call('GET', `/servicehub/roles/${encodeURIComponent(r)}`)).body));
     await admin.call('POST', `/servicehub/users/${userId}/role-mappings/realm`, roles);
-    const res = await fetch(`${URL_}/realms/servicehub/protocol/openid-connect/token`, {
-      method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: clientId, username, password, scope: 'openid' }), signal: AbortSignal.timeout(30_000),
-    });
-    expect(res.status).toBe(200);
-    token = ((await res.json()) as { access_token: string }).access_token;
+    signIn = async () => {
+      const res = await fetch(`${URL_}/realms/servicehub/protocol/openid-connect/token`, {
+        method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: clientId, username, password, scope: 'openid' }), signal: AbortSignal.timeout(30_000),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    token = await signIn();
     phaseDone('Keycloak user + sign-in');
   });
 
@@ -158,11 +169,17 @@ describe(`the deployed stack '${STACK}'`, () => {
     const rolling = { done: false };
     const failures: string[] = [];
     let requests = 0;
+    token = await signIn();
+    let signedInAt = Date.now();
     const load = (async () => {
       let n = 0;
       // Bounded: a broken path fails fast, and the test should say so, not spin.
       while (!rolling.done && failures.length < 20) {
         n += 1;
+        if (Date.now() - signedInAt > TOKEN_REFRESH_MS) {
+          token = await signIn();
+          signedInAt = Date.now();
+        }
         const get = await http(customerPath, { token }).catch((e: unknown) => ({ status: 0, body: String(e), headers: new Headers() }));
         const set = await http(customerPath, { method: 'PATCH', token, json: { company: `roll ${String(n)}` } }).catch((e: unknown) => ({ status: 0, body: String(e), headers: new Headers() }));
         requests += 2;
@@ -170,14 +187,20 @@ describe(`the deployed stack '${STACK}'`, () => {
         if (set.status !== 204) failures.push(`PATCH ${String(set.status)} ${JSON.stringify(set.body)}`);
       }
     })();
+    const service = `${STACK}_customer`;
+    let state: string | undefined;
     try {
-      await docker('service', 'update', '--detach=false', '--quiet', '--env-add', `HUB_ROLLED_AT=${String(Date.now())}`, `${STACK}_customer`);
+      await docker('service', 'update', '--detach', '--quiet', '--env-add', `HUB_ROLLED_AT=${String(Date.now())}`, service);
+      // Done when Swarm says so: every task replaced, healthy, and past update_config.monitor.
+      state = await until(async () => {
+        const s = (JSON.parse(await docker('service', 'inspect', service, '--format', '{{json .UpdateStatus}}')) as { State?: string } | null)?.State;
+        return s !== undefined && s !== 'updating' ? s : undefined;
+      }, 'the rolling update of customer to finish', 8 * 60_000);
     } finally {
       rolling.done = true;
       await load;
     }
-    const spec = JSON.parse(await docker('service', 'inspect', `${STACK}_customer`, '--format', '{{json .UpdateStatus}}')) as { State?: string } | null;
-    expect(spec?.State).toBe('completed');
+    expect(state).toBe('completed');
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(20);
     process.stderr.write(`    ${String(requests)} requests during the rolling update, ${String(failures.length)} failed\n`);
