@@ -62,6 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let platform: Platform;
   let services: StartedService[];
   const launchers = process.env.HUB_TEST_CONTAINERS === '1' ? (await import('@hub/servers/containers')).CONTAINER_LAUNCHERS : undefined;
+  if (launchers) process.stderr.write(`[testkit] servers as containers (HUB_TEST_CONTAINERS=1) on ${process.env.DOCKER_HOST ?? 'the default Docker engine'}\n`);
   try {
     platform = await startPlatform({
       ...(launchers ? { launchers } : {}),
