@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '@hub/servers';
+import { IMAGES } from '@hub/servers/containers';
 import { checkStack, pinned, resolveStack } from '../../scripts/stack/check.ts';
 
 const STACK = join(repoRoot, 'docker-stack.yml');
@@ -43,6 +44,14 @@ describe('docker-stack.yml', () => {
     expect(unbuilt).toEqual([]);
     expect(known.has('node:20-bookworm-slim')).toBe(true); // the services' Dockerfile base
     expect([...skipped].sort()).toEqual(['grafana', 'loki', 'tempo']);
+  });
+
+  it('gives the container test path (HUB_TEST_CONTAINERS) the stack\'s own server images', () => {
+    const stackImages = new Set(Object.values(services).map((s) => s.image));
+    const known = standins();
+    for (const image of Object.values(IMAGES)) expect(known.has(image), image).toBe(true);
+    // Keycloak: the stack runs its Postgres build of the same base (deploy/keycloak/Dockerfile).
+    for (const image of Object.values(IMAGES).filter((i) => !i.startsWith('quay.io/keycloak/'))) expect(stackImages.has(image), image).toBe(true);
   });
 
   it('runs two or more of Resgate and of every service of ours, and three NATS nodes', () => {

@@ -27,7 +27,7 @@ import { tcpOpen, waitUntil } from './wait.ts';
 // Read by testcontainers when it first talks to the engine, so set before any container starts.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
-/** The images, pinned as in docker-stack.yml (checked by tests/stack/stack-file.test.ts). */
+/** The images, pinned as in docker-stack.yml and built by scripts/docker/images.sh (tests/stack/stack-file.test.ts checks both). */
 export const IMAGES = {
   nats: 'nats:2.15.2-alpine',
   resgate: 'resgateio/resgate:1.8.0',
