@@ -51,6 +51,7 @@ describe('docker-stack.yml', () => {
     const known = standins();
     for (const image of Object.values(IMAGES)) expect(known.has(image), image).toBe(true);
     // Keycloak: the stack runs its Postgres build of the same base (deploy/keycloak/Dockerfile).
+    expect(readFileSync(join(repoRoot, 'deploy', 'keycloak', 'Dockerfile'), 'utf8')).toContain(`ARG KEYCLOAK_IMAGE=${IMAGES.keycloak}\n`);
     for (const image of Object.values(IMAGES).filter((i) => !i.startsWith('quay.io/keycloak/'))) expect(stackImages.has(image), image).toBe(true);
   });
 
