@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install install-jaeger up down test test-observability lint typecheck unit bench clean
+.PHONY: help install install-jaeger install-docker up up-prod build down test test-observability test-stack test-containers lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,8 +15,17 @@ install: ## Install every real server and the npm workspace (idempotent)
 install-jaeger: ## Also build Jaeger v2 into .local/bin (minutes, once); make up then starts it
 	@HUB_INSTALL_JAEGER=1 bash scripts/install.sh
 
+install-docker: ## Docker engine and mmdebstrap for the stack/container targets only (Debian apt, idempotent)
+	@HUB_INSTALL_DOCKER=1 bash scripts/install.sh
+
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
+
+up-prod: install build ## Like `make up`, but services run their compiled bundles (production-like start)
+	@HUB_MODE=prod $(NODE_TS) scripts/up.ts
+
+build: ## Compile every service to services/<name>/dist/main.js (esbuild bundle; git-ignored)
+	@npm run --silent build
 
 down: ## Stop a `make up` running in another terminal
 	@$(NODE_TS) scripts/down.ts
@@ -29,6 +38,12 @@ test: install ## Lint, typecheck, then all tests against real servers
 
 test-observability: install-jaeger ## Traces end to end: services → OTLP → Jaeger v2, checked through its query API
 	@timeout 900 npx vitest run --config vitest.observability.config.ts
+
+test-stack: install install-docker ## Deploy docker-stack.yml on a private single-node Swarm and test it (< 20 min)
+	@bash scripts/stack/test-stack.sh
+
+test-containers: install install-docker ## Smoke + customer tests with the servers as containers (testcontainers, private dockerd)
+	@bash scripts/stack/test-containers.sh
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint

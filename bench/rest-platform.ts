@@ -99,7 +99,7 @@ export async function startRestPlatform(): Promise<RestPlatform> {
   return {
     urls,
     children,
-    serverPids: Object.fromEntries(platform.servers.map((s) => [s.name, s.process.pid])),
+    serverPids: Object.fromEntries(platform.servers.map((s) => [s.name, s.process?.pid])),
     logDir,
     token: async (user) => {
       const res = await fetch(`${urls.keycloakIssuer}/protocol/openid-connect/token`, {

@@ -15,6 +15,9 @@
 #   .local/bin/jaeger           Jaeger v2        (only with HUB_INSTALL_JAEGER=1 / `make install-jaeger`:
 #                                                 go build in ops/tools/jaeger, several minutes)
 #   node_modules                npm workspace    (npm ci, only when the lock file changed)
+#   dockerd, mmdebstrap         Docker engine    (Debian apt; only with HUB_INSTALL_DOCKER=1, i.e.
+#                                                 `make install-docker`, which the stack and container
+#                                                 targets run: `make test` and `make up` need no Docker)
 #
 # Nothing here starts a server or touches a system service; the launchers in shared/servers run
 # private instances with their own ports and data under .run/.
@@ -284,6 +287,35 @@ else
       die "npm install" "check that the npm registry is reachable, then re-run 'make install'"
   fi
   ok
+fi
+
+# ---- Docker engine and mmdebstrap (stack and container targets only) --------------------------
+# Only on request: `make test`/`make up` run everything as local processes, so a machine that never
+# deploys the stack does not pay for a Docker engine. The engine is never started as a system
+# service; scripts/docker/dockerd.sh runs a private one.
+if [[ "${HUB_INSTALL_DOCKER:-}" == 1 ]]; then
+  step "Docker engine (docker.io) and mmdebstrap (Debian apt)"
+  docker_missing=()
+  have dockerd || docker_missing+=(docker.io)
+  have mmdebstrap || docker_missing+=(mmdebstrap)
+  if ((${#docker_missing[@]} == 0)); then
+    present "dockerd $(dockerd --version | awk '{print $3}' | tr -d ,), mmdebstrap $(mmdebstrap --version | awk '{print $2}')"
+  else
+    [[ $(id -u) -eq 0 ]] || die "missing Debian packages: ${docker_missing[*]} (not root)" "run: sudo apt-get install -y --no-install-recommends ${docker_missing[*]}"
+    need_tool apt-get "install a Docker engine (dockerd) and mmdebstrap yourself"
+    policy_rc=/usr/sbin/policy-rc.d
+    if [[ ! -e $policy_rc ]]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy_rc" && chmod 755 "$policy_rc"
+      trap 'rm -f "$policy_rc"' EXIT
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    retry "apt-get update" apt-get update || die "apt-get update" "check the network to the Debian mirror, then re-run 'make install-docker'"
+    retry "apt-get install" apt-get install -y --no-install-recommends "${docker_missing[@]}" ||
+      die "apt-get install ${docker_missing[*]}" "run 'apt-get install -y ${docker_missing[*]}' by hand to see the error"
+    have dockerd && have mmdebstrap || die "dockerd or mmdebstrap still missing" "install docker.io and mmdebstrap (Debian bookworm)"
+    ok
+  fi
+  have docker || die "no docker CLI on PATH" "install docker.io (it ships one) or a docker CLI"
 fi
 
 # ---- summary ---------------------------------------------------------------------------------

@@ -8,11 +8,14 @@
  * Giving up stops everything and exits 1 (choice: no degraded mode — every process is part of
  * the platform's contract, a half-up platform scrolling by in a terminal is easy to miss, and an
  * exit frees the ports for the next `make up`).
+ *
+ * HUB_MODE=prod (`make up-prod`) runs the services' compiled bundles (`npm run build`) instead of
+ * their TypeScript through tsx: the production-like start, as in the images.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { discoverServices, ingressEnv, ManagedProcess, startPlatform, startServices, type ObservabilityOptions, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
-import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit } from './lib/config.ts';
+import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit, modeFromEnv, type UpMode } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -70,6 +73,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { giveUp, keycloakReadyTimeoutMs } = settingsOrExit();
+  let mode: UpMode;
+  try {
+    mode = modeFromEnv();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const ports = portsFromEnv();
   const observability = observabilityFromEnv();
   const names = discoverServices();
@@ -127,9 +137,10 @@ async function main(): Promise<void> {
       observability,
     });
     assertNoneGaveUp();
-    say('starting services…');
+    say(`starting services (${mode === 'prod' ? 'compiled bundles' : 'TypeScript via tsx'})…`);
     const otlp = platform.urls.otlpUrl;
     services = await startServices(platform.urls, logs.line, names, {
+      runtime: mode === 'prod' ? 'compiled' : 'tsx',
       env: (name) => ({ OPS_PORT: String(ops[name]), ...(otlp === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) }),
     });
     for (const s of services) s.proc.supervise(supervise);

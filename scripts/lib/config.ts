@@ -90,3 +90,13 @@ export function giveUpFromEnv(env: NodeJS.ProcessEnv = process.env): GiveUpLimit
 export function keycloakReadyTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return wholeFromEnv(env, 'HUB_KEYCLOAK_READY_TIMEOUT_S', 180) * 1000;
 }
+
+/** `make up` runs services from TypeScript (dev, the default) or from their compiled bundles (prod). */
+export type UpMode = 'dev' | 'prod';
+
+export function modeFromEnv(env: NodeJS.ProcessEnv = process.env): UpMode {
+  const raw = env.HUB_MODE ?? '';
+  if (raw === '' || raw === 'dev') return 'dev';
+  if (raw === 'prod') return 'prod';
+  throw new Error(`HUB_MODE=${raw} is not dev or prod; unset it for dev, or use \`make up-prod\``);
+}

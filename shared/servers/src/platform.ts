@@ -92,7 +92,24 @@ export interface PlatformOptions {
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
   observability?: ObservabilityOptions;
+  /** How each server is started: local processes (default) or containers (containers.ts). */
+  launchers?: Launchers;
 }
+
+/** One start function per server; the process launchers and the container launchers both fit. */
+export interface Launchers {
+  nats: typeof startNats;
+  resgate: typeof startResgate;
+  postgres: typeof startPostgres;
+  redis: typeof startRedis;
+  keycloak: typeof startKeycloak;
+  traefik: typeof startTraefik;
+}
+
+/** The servers as project-local processes (the default). */
+export const PROCESS_LAUNCHERS: Launchers = {
+  nats: startNats, resgate: startResgate, postgres: startPostgres, redis: startRedis, keycloak: startKeycloak, traefik: startTraefik,
+};
 
 export interface Platform {
   readonly urls: PlatformUrls;
@@ -120,7 +137,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const t0 = Date.now();
     const server = await start();
     started.push(server);
-    if (o.supervise) server.process.supervise(o.supervise);
+    if (o.supervise) server.process?.supervise(o.supervise);
     o.progress?.(`${name} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return server;
   };
@@ -131,17 +148,18 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   };
   const { ports: p, log, runDir } = o;
   const obs = o.observability;
+  const run = o.launchers ?? PROCESS_LAUNCHERS;
   try {
-    const natsP = track('nats', () => startNats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
+    const natsP = track('nats', () => run.nats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
-      track('resgate', () => startResgate({
+      track('resgate', () => run.resgate({
         port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`, ...o.resgate,
         ...(obs ? { metricsPort: obs.resgateMetrics } : {}), log,
       })),
     );
     const keycloakP = track('keycloak', () =>
-      startKeycloak({
+      run.keycloak({
         port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
         backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), log,
         ...(o.keycloakReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: o.keycloakReadyTimeoutMs }),
@@ -150,10 +168,10 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const all = await Promise.allSettled([
       natsP,
       keycloakP,
-      track('postgres', () => startPostgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
-      track('redis', () => startRedis({ port: p.redis, dataDir: runDir, log })),
+      track('postgres', () => run.postgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
+      track('redis', () => run.redis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
-      resgateP.then((resgate) => track('traefik', () => startTraefik({
+      resgateP.then((resgate) => track('traefik', () => run.traefik({
         port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log, metrics: obs !== undefined,
         accessLogPath: o.accessLogPath ?? join(runDir, 'logs', 'traefik-access.log'), ...(o.ingress ? { limits: o.ingress } : {}),
       }))),

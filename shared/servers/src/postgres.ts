@@ -45,6 +45,13 @@ function initdb(dataDir: string, user: RunAs | undefined, log: LogSink): void {
   });
 }
 
+/** Port, loopback-only listening and (fast) durability settings; also for the container launcher. */
+export function postgresFlags(o: Pick<PostgresOptions, 'port' | 'fast'>): string[] {
+  const flags = ['-p', String(o.port), '-c', 'listen_addresses=127.0.0.1'];
+  if (o.fast === true) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  return flags;
+}
+
 /** Initialises the cluster if needed, starts postgres, resolves once it accepts queries. */
 export async function startPostgres(o: PostgresOptions): Promise<RunningServer> {
   const user = runAs();
@@ -56,8 +63,7 @@ export async function startPostgres(o: PostgresOptions): Promise<RunningServer> 
   prepareDir(dataDir, user);
   prepareDir(socketDir, user);
   initdb(dataDir, user, o.log);
-  const args = ['-D', dataDir, '-p', String(o.port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1'];
-  if (o.fast === true) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const args = ['-D', dataDir, '-k', socketDir, ...postgresFlags(o)];
   const proc = ManagedProcess.start({
     name: 'postgres',
     command: join(bin.pgBin, 'postgres'),

@@ -32,19 +32,26 @@ export interface ResgateOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts Resgate and resolves once its HTTP port accepts connections. */
-export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
-  const args = ['-c', RESGATE_CONFIG, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
+/** Resgate's flags, reading its configuration from `configFile` (also for the container launcher). */
+export function resgateArgs(o: ResgateOptions, configFile = RESGATE_CONFIG): string[] {
+  const args = ['-c', configFile, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
   if (o.metricsPort !== undefined) args.push('--metricsport', String(o.metricsPort));
+  return args;
+}
+
+/** Starts Resgate and resolves once its HTTP port accepts connections. */
+export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
   const { natsMonitorUrl } = o;
-  const natsBack = natsMonitorUrl === undefined
-    ? undefined
-    // Past the wait Resgate starts anyway: it exits again if NATS is still away, and that counts.
-    : () => waitUntil(() => httpOk(`${natsMonitorUrl}/healthz`), NATS_WAIT_MS, 'nats before restarting resgate').catch(() => undefined);
+  const natsBack =
+    natsMonitorUrl === undefined
+      ? undefined
+      : // Past the wait Resgate starts anyway: it exits again if NATS is still away, and that counts.
+        () => waitUntil(() => httpOk(`${natsMonitorUrl}/healthz`), NATS_WAIT_MS, 'nats before restarting resgate').catch(() => undefined);
   const proc = ManagedProcess.start({
-    name: 'resgate', command: bin.resgate, args, restart: o.restart ?? true, log: o.log, ...(natsBack ? { beforeRestart: natsBack } : {}),
+    name: 'resgate', command: bin.resgate, args: resgateArgs(o), restart: o.restart ?? true, log: o.log,
+    ...(natsBack ? { beforeRestart: natsBack } : {}),
   });
   const ready = () => waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
   return whenReady('resgate', `http://127.0.0.1:${o.port}`, proc, ready);

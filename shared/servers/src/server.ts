@@ -5,7 +5,8 @@ export interface RunningServer {
   readonly name: string;
   /** Primary client URL (nats://…, http://…, postgres://…, redis://…). */
   readonly url: string;
-  readonly process: ManagedProcess;
+  /** The local process; absent when the server runs in a container (containers.ts). */
+  readonly process?: ManagedProcess;
   stop(): Promise<void>;
 }
 

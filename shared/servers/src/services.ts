@@ -1,6 +1,8 @@
 /**
  * Starts every service under services/ (each has src/main.ts) as a supervised process with the
- * platform's URLs in its environment, and waits until each has connected to NATS.
+ * platform's URLs in its environment, and waits until each has connected to NATS. A service runs
+ * either from its TypeScript through tsx (the default: edit and restart) or from its compiled
+ * bundle `dist/main.js` (`npm run build`; what the images run, and `make up-prod`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +10,20 @@ import { repoRoot } from './paths.ts';
 import type { PlatformUrls } from './platform.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
 import { waitUntil } from './wait.ts';
+
+/** How a service process runs: TypeScript through tsx, or the bundle from `npm run build`. */
+export type ServiceRuntime = 'tsx' | 'compiled';
+
+/** The command line of one service; an absolute entry path, so a sweep of dead runs can tell our processes by cmdline. */
+export function serviceCommand(name: string, runtime: ServiceRuntime = 'tsx'): { command: string; args: string[]; cwd: string } {
+  const dir = join(repoRoot, 'services', name);
+  // The telemetry preload starts tracing before the service's imports when OTEL_EXPORTER_OTLP_ENDPOINT
+  // is set, and does nothing otherwise.
+  if (runtime === 'tsx') return { command: process.execPath, args: ['--import', 'tsx', '--import', '@hub/telemetry/register', join(dir, 'src', 'main.ts')], cwd: dir };
+  const bundle = join(dir, 'dist', 'main.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` (or \`make build\`) first`);
+  return { command: process.execPath, args: [bundle], cwd: dir };
+}
 
 export interface StartedService {
   name: string;
@@ -18,6 +34,8 @@ export interface StartedService {
 export interface StartServicesOptions {
   /** More environment per service, e.g. its `OPS_PORT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` to turn tracing on. */
   env?: (name: string) => NodeJS.ProcessEnv;
+  /** TypeScript through tsx (default) or the compiled bundles. */
+  runtime?: ServiceRuntime;
 }
 
 /** Service folders that have an entry point. */
@@ -58,21 +76,12 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
  * @example const [identity] = await startServices(urls, log, ['identity']);
  */
 export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices(), o: StartServicesOptions = {}): Promise<StartedService[]> {
-  const env = serviceEnv(urls);
-  const started = names.map((name) => ({
+  const runtime = o.runtime ?? 'tsx';
+  const env = { ...serviceEnv(urls), ...(runtime === 'compiled' ? { NODE_ENV: 'production' } : {}) };
+  const commands = names.map((name) => [name, serviceCommand(name, runtime)] as const); // all checked before any starts
+  const started = commands.map(([name, cmd]) => ({
     name,
-    proc: ManagedProcess.start({
-      name,
-      command: process.execPath,
-      // An absolute entry path, so a sweep of dead runs can tell our service processes by cmdline.
-      // The telemetry preload starts tracing before the service's imports when OTEL_EXPORTER_OTLP_ENDPOINT
-      // is set, and does nothing otherwise.
-      args: ['--import', 'tsx', '--import', '@hub/telemetry/register', join(repoRoot, 'services', name, 'src', 'main.ts')],
-      cwd: join(repoRoot, 'services', name),
-      env: { ...env, OTEL_SERVICE_NAME: name, ...o.env?.(name) },
-      restart: true,
-      log,
-    }),
+    proc: ManagedProcess.start({ name, ...cmd, env: { ...env, OTEL_SERVICE_NAME: name, ...o.env?.(name) }, restart: true, log }),
   }));
   // If any never connects, all are stopped: the caller gets no handle to stop them with.
   const ready = await Promise.allSettled(

@@ -32,7 +32,8 @@ export interface TraefikOptions {
   readyTimeoutMs?: number;
 }
 
-function args(o: TraefikOptions): string[] {
+/** Traefik's static configuration as flags, routes from `dynamicDir` (also for the container launcher). */
+export function traefikArgs(o: TraefikOptions, dynamicDir = TRAEFIK_DYNAMIC_DIR): string[] {
   const access = o.accessLogPath === undefined
     ? ['--accesslog=false']
     // No buffering: each line is written when its request ends (tests and `tail -f` see it at once).
@@ -51,7 +52,7 @@ function args(o: TraefikOptions): string[] {
     // No calls home from a developer machine or CI.
     '--global.checkNewVersion=false',
     '--global.sendAnonymousUsage=false',
-    `--providers.file.directory=${TRAEFIK_DYNAMIC_DIR}`,
+    `--providers.file.directory=${dynamicDir}`,
     '--providers.file.watch=false',
     // The file is read once; the default 2 s throttle only delays its first routes by 2 s.
     '--providers.providersThrottleDuration=100ms',
@@ -90,11 +91,14 @@ export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
   const name = o.name ?? 'traefik';
   const env = { ...process.env, ...ingressEnv(o.limits), HUB_RESGATE_URL: o.resgateUrl };
   if (o.accessLogPath !== undefined) mkdirSync(dirname(o.accessLogPath), { recursive: true });
-  const proc = ManagedProcess.start({ name, command: bin.traefik, args: args(o), env, log: o.log });
+  const proc = ManagedProcess.start({ name, command: bin.traefik, args: traefikArgs(o), env, log: o.log });
+  return whenReady(name, `http://127.0.0.1:${o.port}`, proc, () => traefikReady(o, () => proc.exitReason()));
+}
+
+/** Resolves once /ping answers and every route and middleware of traefik/dynamic loaded (also for the container launcher). */
+export async function traefikReady(o: TraefikOptions, alive?: () => string | undefined): Promise<void> {
+  const name = o.name ?? 'traefik';
   const timeoutMs = o.readyTimeoutMs ?? 20_000;
-  const alive = () => proc.exitReason();
-  return whenReady(name, `http://127.0.0.1:${o.port}`, proc, async () => {
-    await waitUntil(() => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), timeoutMs, name, alive);
-    await waitUntil(() => dynamicConfigLoaded(o.adminPort), timeoutMs, `${name} routes from traefik/dynamic (see its log)`, alive, (e) => e instanceof BrokenConfig);
-  });
+  await waitUntil(() => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), timeoutMs, name, alive);
+  await waitUntil(() => dynamicConfigLoaded(o.adminPort), timeoutMs, `${name} routes from traefik/dynamic (see its log)`, alive, (e) => e instanceof BrokenConfig);
 }

@@ -1,6 +1,8 @@
 /**
  * Vitest global setup: starts the real platform once per test run on free ports (or uses the
  * servers named in HUB_TEST_* variables) and hands the URLs to tests through `inject('hub')`.
+ * HUB_TEST_CONTAINERS=1 starts the servers as containers of the stack's images instead of local
+ * processes (`@hub/servers/containers`, Docker engine from DOCKER_HOST; `make test-containers`).
  * Server logs go to .run/test-<pid>/logs/<server>.log, so a failure can be read after the run.
  */
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
@@ -71,8 +73,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const t0 = Date.now();
   let platform: Platform;
   let services: StartedService[];
+  const launchers = process.env.HUB_TEST_CONTAINERS === '1' ? (await import('@hub/servers/containers')).CONTAINER_LAUNCHERS : undefined;
+  if (launchers) process.stderr.write(`[testkit] servers as containers (HUB_TEST_CONTAINERS=1) on ${process.env.DOCKER_HOST ?? 'the default Docker engine'}\n`);
   try {
     platform = await startPlatform({
+      ...(launchers ? { launchers } : {}),
       ports: await freePorts(),
       runDir,
       log: logs.log,
@@ -97,7 +102,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     logs.close();
     throw new Error(`${(err as Error).message}\nServer logs: ${join(runDir, 'logs')}. Did \`make install\` run?`);
   }
-  recordRun(runDir, [...platform.servers.map((s) => s.process.pid), ...services.map((s) => s.proc.pid)].filter((pid) => pid !== undefined));
+  recordRun(runDir, [...platform.servers.map((s) => s.process?.pid), ...services.map((s) => s.proc.pid)].filter((pid) => pid !== undefined));
   process.stderr.write(`[testkit] platform ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; logs in ${join(runDir, 'logs')}\n`);
   project.provide('hub', platform.urls);
   return async () => {
