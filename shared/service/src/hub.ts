@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { createCache, type Cache } from '@hub/cache';
 import { configOrExit, createService, runService, type Resource, type ServiceScope } from '@hub/res';
 import { loadEnv, type Runnable, type Service, type ServiceOptions } from '@hub/res/internal';
-import { bindContext, isBindable, Leases, openStore, type BindContext, type RelayFaults, type Store } from '@hub/store';
+import { bindContext, createDb, isBindable, Leases, openStore, type BindContext, type RelayFaults, type Store } from '@hub/store';
 import { metricsOf, observe, startOps, telemetryFor, type OpsSettings } from './ops.ts';
 import { LEASE_TTL_MS, Ownership } from './ownership.ts';
 import type { OpsServer } from '@hub/telemetry';
@@ -203,12 +203,19 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
         closeables.push(cache);
       }
     }
-    const ownership =
+    // Leases renew on a pool of their own: a renewal must never queue behind the requests of a busy
+    // service (a late renewal loses the lease), and requests must not pay for renewals.
+    const leaseDb =
       store === undefined || o.ownership === false
+        ? undefined
+        : createDb({ url: config.DATABASE_URL ?? '', schema: store.db.schema, max: 2, log });
+    if (leaseDb !== undefined) closeables.push(leaseDb);
+    const ownership =
+      store === undefined || leaseDb === undefined
         ? undefined
         : new Ownership({
             service: name,
-            leases: new Leases(store.db, Ownership.instanceId(), config.HUB_PARTITIONS ?? 1, LEASE_TTL_MS),
+            leases: new Leases(leaseDb, Ownership.instanceId(), config.HUB_PARTITIONS ?? 1, LEASE_TTL_MS),
             relay: store.relay,
             log,
           });
