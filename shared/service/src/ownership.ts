@@ -299,8 +299,14 @@ export class Ownership implements RequestGate, Placement {
       return;
     }
     for (const [p, h] of this.#held) {
-      if (r.renewed.get(p) === h.epoch) h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
-      else if (h.admitting) {
+      if (r.renewed.get(p) === h.epoch) {
+        const lapsed = performance.now() >= h.validUntil;
+        h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
+        // Renewed under the same epoch after this instance's own validity had run out (a slow tick
+        // on a busy machine, or Postgres away for a while): nobody else could take the partition
+        // meanwhile, so what this instance kept instead of answering was answered by no one.
+        if (lapsed && h.admitting) this.#replayKept(p, h);
+      } else if (h.admitting) {
         this.#held.delete(p);
         this.#o.log.warn({ partition: p }, 'lease lost');
       }
@@ -366,6 +372,18 @@ export class Ownership implements RequestGate, Placement {
     }
     this.#o.log.info({ partition: p, epoch: a.epoch, previous: prev.kind, replayed: fresh.length }, 'partition acquired');
     return true;
+  }
+
+  /** Answers, in arrival order, the still-fresh requests of `p` this instance kept while not admitting them. */
+  #replayKept(p: number, h: Held): void {
+    const now = performance.now();
+    const kept = this.#kept.filter((k) => k.p === p && now - k.at < KEEP_MS);
+    this.#kept = this.#kept.filter((k) => k.p !== p);
+    for (const k of kept) {
+      h.last.set(k.prefix, { reply: k.reply, at: k.at });
+      this.#host?.redeliver(k.msg);
+    }
+    if (kept.length > 0) this.#o.log.warn({ partition: p, replayed: kept.length }, 'lease validity had lapsed; kept requests answered');
   }
 
   /** The cut's markers still inside the window this instance keeps requests for. */
