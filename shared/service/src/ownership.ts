@@ -125,6 +125,8 @@ export class Ownership implements RequestGate, Placement {
   #closed = false;
   #degraded = false;
   #started = false;
+  /** When this instance's NATS connection last (re)started (`performance.now()`). */
+  #connectedAt = 0;
 
   constructor(o: OwnershipOptions) {
     this.#o = o;
@@ -165,12 +167,7 @@ export class Ownership implements RequestGate, Placement {
     const now = performance.now();
     if (h !== undefined && h.admitting && (now < h.validUntil || (this.#degraded && msg.subject.startsWith('get.')))) {
       const prefix = prefixOf(reply);
-      const marker = h.skip?.get(prefix);
-      if (marker !== undefined) {
-        // Before the previous owner's cut for this requester: that owner answered it.
-        if (marker === reply) h.skip?.delete(prefix);
-        return false;
-      }
+      if (this.#beforeCut(h, prefix, reply, msg)) return false;
       h.last.set(prefix, { reply, at: now });
       return true;
     }
@@ -207,6 +204,10 @@ export class Ownership implements RequestGate, Placement {
   /** Joins: subscribes the notices, takes this instance's partitions, then keeps ticking. */
   async start(nc: NatsConnection): Promise<void> {
     this.#nc = nc;
+    this.#connectedAt = performance.now();
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'reconnect') this.#connectedAt = performance.now();
+    })().catch(() => undefined);
     await this.#o.leases.ensure();
     const svc = this.#o.service;
     this.#subs = [
@@ -356,11 +357,7 @@ export class Ownership implements RequestGate, Placement {
     }
     if (prev.kind === 'released') h.skip = this.#skipMap(prev.handover as Cut | null);
     for (const k of fresh) {
-      const marker = h.skip?.get(k.prefix);
-      if (marker !== undefined) {
-        if (marker === k.reply) h.skip?.delete(k.prefix);
-        continue;
-      }
+      if (this.#beforeCut(h, k.prefix, k.reply, k.msg)) continue;
       h.last.set(k.prefix, { reply: k.reply, at: k.at });
       this.#host?.redeliver(k.msg);
     }
@@ -386,11 +383,28 @@ export class Ownership implements RequestGate, Placement {
     if (kept.length > 0) this.#o.log.warn({ partition: p, replayed: kept.length }, 'lease validity had lapsed; kept requests answered');
   }
 
-  /** The cut's markers still inside the window this instance keeps requests for. */
+  /**
+   * True for a call the previous owner answered: it came before that owner's cut for its requester.
+   * Gets are answered anyway — twice is harmless, and a gateway whose get goes unanswered (after a
+   * reset) ignores the resource's events until it times out.
+   */
+  #beforeCut(h: Held, prefix: string, reply: string, msg: Msg): boolean {
+    const marker = h.skip?.get(prefix);
+    if (marker === undefined) return false;
+    if (marker === reply) h.skip?.delete(prefix);
+    return !msg.subject.startsWith('get.');
+  }
+
+  /**
+   * The cut's markers this instance can still see pass: inside the window it keeps requests for,
+   * and published after its connection to NATS (re)started — a marker older than that was never
+   * delivered here, so every request kept from that requester comes after it.
+   */
   #skipMap(cut: Cut | null): Map<string, string> | undefined {
     if (cut === null) return undefined;
+    const connectedFor = performance.now() - this.#connectedAt;
     const m = new Map<string, string>();
-    for (const [prefix, c] of Object.entries(cut)) if (c.ageMs < KEEP_MS) m.set(prefix, c.reply);
+    for (const [prefix, c] of Object.entries(cut)) if (c.ageMs < KEEP_MS && c.ageMs < connectedFor) m.set(prefix, c.reply);
     return m.size === 0 ? undefined : m;
   }
 
