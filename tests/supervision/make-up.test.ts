@@ -13,7 +13,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { httpOk, PG_USER, repoRoot } from '@hub/servers';
 import { waitFor } from '@hub/testkit';
-import { alive, childRunning, childrenOf, end, linesOf, postmasterPid, record, startUp, type Up } from './up.ts';
+import { alive, childRunning, childrenOf, end, isEsbuildService, linesOf, postmasterPid, record, startUp, type Up } from './up.ts';
 
 /** Keycloak (a JVM) takes most of it, minutes on a machine shared with other runs. */
 const KEYCLOAK_READY_S = 400;
@@ -131,7 +131,7 @@ describe('make up supervises every process it starts', () => {
   it('a server that keeps failing: make up gives up loudly, stops everything and exits 1', async () => {
     const redis = childRunning(up, 'redis-server');
     if (redis === undefined) throw new Error('redis-server is not a child of make up');
-    const children = childrenOf(up.proc.pid ?? 0);
+    const children = childrenOf(up.proc.pid ?? 0).filter((p) => !isEsbuildService(p));
     // Once killed, its port is taken before the first restart (250 ms later): every restart fails.
     process.kill(redis, 'SIGKILL');
     const t0 = Date.now();

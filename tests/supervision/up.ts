@@ -103,6 +103,19 @@ export function childRunning(up: Up, program: string): number | undefined {
   });
 }
 
+/**
+ * True for the esbuild service tsx's loader runs as a child of make up's Node process: not a
+ * server make up started, and it exits on its own once its stdin closes with make up (racing a
+ * check made right after make up exits).
+ */
+export function isEsbuildService(pid: number): boolean {
+  try {
+    return (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '').endsWith('/esbuild');
+  } catch {
+    return false;
+  }
+}
+
 /** The postmaster's PID, from the cluster's own lock file. */
 export function postmasterPid(up: Up): number {
   const file = join(up.runDir, 'postgres', 'data', 'postmaster.pid');
