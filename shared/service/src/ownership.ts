@@ -175,9 +175,15 @@ export class Ownership implements RequestGate, Placement {
     return false;
   }
 
+  /**
+   * Holding the partition and admitting its requests — whether or not this instance's local
+   * validity has run out (a slow tick on a busy machine): it is still the only one that may hold it
+   * until its lease expires in Postgres, so its searches' query events are its to send. (Requests
+   * and writes check validity: `admit`, `fence`, `holds`.)
+   */
   owns(key: string): boolean {
     const h = this.#held.get(this.partitionOf(key));
-    return h !== undefined && h.admitting && performance.now() < h.validUntil;
+    return h !== undefined && h.admitting;
   }
 
   holds(key: string): boolean {

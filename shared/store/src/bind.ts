@@ -17,7 +17,7 @@ import type { Store } from './store.ts';
 export interface Placement {
   /** The proof a write of `key` carries; throws `hub.unavailable` if this instance does not own it. */
   fence(key: string): Fence;
-  /** True if this instance owns `key` now and admits its requests. */
+  /** True if this instance holds `key`'s partition and admits its requests (its query events are its to send). */
   owns(key: string): boolean;
   /**
    * True while this instance's lease on `key` is valid (also while it hands `key` over): events of

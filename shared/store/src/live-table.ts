@@ -21,6 +21,9 @@ import type { Mutation } from './search.ts';
 /** The events a write sends for its own resource (a call context or a `service.with` handle). */
 export type ModelEvents = Pick<ResourceHandle, 'change' | 'create' | 'delete' | 'service'>;
 
+/** When a reset sent instead of a model's event is sent again (see `LiveTable.#resetInstead`). */
+const RESET_REPEAT_MS = 1_000;
+
 export class LiveTable<E extends Entity, C extends object> {
   readonly searches: LiveSearch[] = [];
   readonly #rows: Table<E, C>;
@@ -78,19 +81,37 @@ export class LiveTable<E extends Entity, C extends object> {
   }
 
   /**
-   * False when this instance's lease on the entity ran out while its write committed (a pause):
-   * its events could then overtake the new owner's, which resets instead. Checked right before
-   * the events are published, in the same synchronous run.
+   * False when this instance's lease on the entity ran out while its write committed (a pause, a
+   * slow lease tick on a busy machine): its change could then overtake the events of a new owner.
+   * Checked right before the events are published, in the same synchronous run.
    */
   #mayPublish(scope: Pick<ServiceScope, 'rid'>, id: string): boolean {
     return this.#placement === undefined || this.#placement.holds(this.rid(scope, id));
   }
 
+  /**
+   * Instead of the model's event a commit may not send (see `#mayPublish`): gateways fetch the
+   * model again. A reset is safe from any instance — the get goes to whoever owns the model then,
+   * which reads the committed row — and nothing else tells them: when no other instance took over
+   * (the same lease renewed), nobody would. Repeated once a little later, since a new owner's near
+   * cache may hear of this write's invalidation just after the reset reached the gateways.
+   * (The query events need no such care: their content is read when Resgate asks, so any
+   * instance may send them in any order.)
+   */
+  async #resetInstead(r: ModelEvents, id: string): Promise<void> {
+    r.service.log.warn(
+      { rid: this.rid(r.service, id) },
+      'lease validity ran out during a write: resetting the model instead of sending its event',
+    );
+    await r.service.resetResource(this.rid(r.service, id), { repeatAfterMs: RESET_REPEAT_MS });
+  }
+
   /** Updates one entity from within its model's queue (`r`: the handler's context or a `with` handle). */
   async update(r: ModelEvents, id: string, patch: Partial<C>, meta: WriteMeta): Promise<Updated<E> | undefined> {
     const out = await this.#rows.update(id, patch, this.#fenced(r.service, id, meta));
-    if (out === undefined || Object.keys(out.changed).length === 0 || !this.#mayPublish(r.service, id)) return out;
-    r.change(this.values(out.changed));
+    if (out === undefined || Object.keys(out.changed).length === 0) return out;
+    if (this.#mayPublish(r.service, id)) r.change(this.values(out.changed));
+    else await this.#resetInstead(r, id);
     await this.announce(r.service, { before: out.before, after: out.after, changed: out.changed });
     return out;
   }
@@ -112,8 +133,9 @@ export class LiveTable<E extends Entity, C extends object> {
   /** Deletes an entity from within its model's queue; Resgate unsubscribes its clients. */
   async remove(r: ModelEvents, id: string, meta: WriteMeta): Promise<E | undefined> {
     const gone = await this.#rows.remove(id, this.#fenced(r.service, id, meta));
-    if (gone === undefined || !this.#mayPublish(r.service, id)) return gone;
-    r.delete();
+    if (gone === undefined) return gone;
+    if (this.#mayPublish(r.service, id)) r.delete();
+    else await this.#resetInstead(r, id); // the get answers notFound: Resgate deletes it
     await this.announce(r.service, { before: gone, after: null });
     return gone;
   }

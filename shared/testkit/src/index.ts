@@ -5,7 +5,7 @@
  */
 export { hub, uniqueName, cleanup } from './context.ts';
 export { waitFor, nextEvent, WAIT_TIMEOUT_MS } from './wait.ts';
-export { connectNats } from './nats.ts';
+export { connectNats, resRequest } from './nats.ts';
 export { conversation, CONVERSATION_WAIT_MS, QUIET_MS } from './conversation.ts';
 export type { Conversation, Expected, Received, RequestExtras, Sent } from './conversation.ts';
 export { startHub, startService } from './service.ts';
