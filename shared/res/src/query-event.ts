@@ -34,12 +34,16 @@ interface QueryEventItem {
  * query request until the window (`queryWindowMs`, Resgate's request timeout) closes.
  */
 export function startQueryEvent(core: ServiceCore, t: QueryTarget, cb: QueryCallback): void {
-  const subject = core.queries.open((msg, reply) => {
-    // Never block the read loop: answer in the resource's queue.
-    if (!core.queue.push(t.key, (holds) => answer(core, t, cb, msg, reply, holds))) {
-      core.publish(reply, encodeReply({ kind: 'error', error: ResError.internal().toErrorObject() }));
-    }
-  }, core.options.queryWindowMs);
+  const subject = core.queries.open(
+    (msg, reply) => {
+      // Never block the read loop: answer in the resource's queue.
+      if (!core.queue.push(t.key, (holds) => answer(core, t, cb, msg, reply, holds))) {
+        core.publish(reply, encodeReply({ kind: 'error', error: ResError.internal().toErrorObject() }));
+      }
+    },
+    core.options.queryWindowMs,
+    t.rname,
+  );
   core.counted('query');
   // The protocol: the inbox is subscribed before the event is published (the query inbox
   // subscribes on this same connection before it hands out a subject).

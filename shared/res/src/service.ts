@@ -38,6 +38,9 @@ type State = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
  * await service.with('library.book.1', (r) => { r.change({ title: 'New' }); });
  * await service.close();
  */
+/** Late query requests within this long share one reset. */
+const LATE_RESET_BATCH_MS = 20;
+
 export class Service implements ServiceScope {
   readonly name: string;
   readonly log: Logger;
@@ -60,7 +63,13 @@ export class Service implements ServiceScope {
     this.#router = new Router(options.name, options.resources);
     this.#queue = new KeyedQueue(options.queue);
     this.log = options.logger ?? pino({ name: options.name, level: options.logLevel ?? 'info' });
-    this.#queries = new QueryInbox(() => this.connection, this.log);
+    this.#queries = new QueryInbox(
+      () => this.connection,
+      this.log,
+      (rname) => {
+        this.#resetLate(rname);
+      },
+    );
     const onEvent = options.metrics?.onEvent?.bind(options.metrics);
     const core: ServiceCore = {
       name: this.name,
@@ -94,6 +103,30 @@ export class Service implements ServiceScope {
     if (options.tracing !== false) this.#middleware.push(tracingMiddleware);
     if (options.metrics !== undefined) this.#middleware.push(metricsMiddleware(options.metrics));
     this.#middleware.push(loggingMiddleware);
+  }
+
+  readonly #lateResets = new Set<string>();
+
+  /**
+   * Resets a resource whose query request came after its window (see QueryInbox): batched, since
+   * one late query event brings one late request per cached query, and one warning per batch.
+   */
+  #resetLate(rname: string): void {
+    if (this.#lateResets.size === 0) {
+      const timer = setTimeout(() => {
+        const resources = [...this.#lateResets];
+        this.#lateResets.clear();
+        if (this.#state !== 'running') return;
+        this.log.warn(
+          { resources, late: this.#queries.late },
+          'query requests came after their window: resetting the resources so gateways refetch their queries',
+        );
+        this.#core.counted('reset');
+        this.#core.publish('system.reset', JSON.stringify({ resources }));
+      }, LATE_RESET_BATCH_MS);
+      timer.unref();
+    }
+    this.#lateResets.add(rname);
   }
 
   /** The NATS connection; throws before `start()`. */

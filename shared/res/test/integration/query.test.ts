@@ -1,7 +1,7 @@
 // Query resources end to end: Resgate caches each normalized query; a query event (inbox,
 // query requests, replies) updates every client's live query collection.
 import { describe, expect, it } from 'vitest';
-import { openClient, resgateHttp, waitFor, type ResCollection } from '@hub/testkit';
+import { connectNats, openClient, resgateHttp, resRequest, waitFor, type ResCollection } from '@hub/testkit';
 import { collection, defineResource, z } from '../../src/internal.ts';
 import { getCollection, startService } from './fixture.ts';
 
@@ -97,6 +97,61 @@ describe('query resources', () => {
     const client = await openClient();
     await client.call(`${service.name}.ops`, 'swap');
     await waitFor(() => live.toArray().join() === 'a2,a3', 'the delta to apply', 10_000);
+  });
+
+  it('a query request after its window closed answers "no change" and resets the resource, so gateways refetch rather than stay stale', async () => {
+    // Resgate handles a resource's query events one at a time, so under a burst its request for a
+    // later event can come after that event's window; it drops an event whose request fails.
+    const WINDOW_MS = 1000;
+    const items = ['apple'];
+    const search = defineResource({
+      pattern: 'search',
+      kind: 'collection',
+      access: open,
+      query: searchQuery,
+      get: ({ query }) => collection(filter(items, query)),
+    });
+    const fruits = defineResource({
+      pattern: 'fruits',
+      access: open,
+      calls: {
+        add: {
+          params: z.object({ v: z.string() }),
+          handler: async ({ input, service }) => {
+            items.push(input.v);
+            await service.with(service.rid('search', {}), (r) => {
+              r.queryEvent(({ query }) => collection(filter(items, query as z.output<typeof searchQuery>)));
+            });
+          },
+        },
+      },
+    });
+    const service = await startService([search, fruits], { queryWindowMs: WINDOW_MS });
+    const nc = await connectNats();
+    const subjects: string[] = [];
+    const resets: string[][] = [];
+    nc.subscribe(`event.${service.name}.search.query`, {
+      callback: (_e, m) => {
+        subjects.push(m.json<{ subject: string }>().subject);
+      },
+    });
+    nc.subscribe('system.reset', {
+      callback: (_e, m) => {
+        resets.push(m.json<{ resources: string[] }>().resources);
+      },
+    });
+    await nc.flush();
+    await resRequest(nc, `call.${service.name}.fruits.add`, { params: { v: 'apricot' } });
+    const subject = await waitFor(() => subjects[0], 'the query event');
+    // In time: the full state.
+    expect(await resRequest(nc, subject, { query: 'limit=10&q=a' })).toEqual({ result: { collection: ['apple', 'apricot'] } });
+    // The window's expiry is the condition under test: wait it out.
+    await new Promise((r) => setTimeout(r, WINDOW_MS * 2));
+    expect(await resRequest(nc, subject, { query: 'limit=10&q=a' })).toEqual({ result: { events: [] } });
+    const reset = await waitFor(() => resets.find((r) => r.includes(`${service.name}.search`)), 'a reset of the search resource');
+    expect(reset).toEqual([`${service.name}.search`]);
+    // A subject that was never a window's is ignored (no answer, no reset).
+    await expect(resRequest(nc, `${subject.slice(0, subject.lastIndexOf('.'))}.999999`, { query: 'q=a' }, 300)).rejects.toThrow(/no reply/);
   });
 
   it('a query callback returning null makes Resgate drop the query resource', async () => {
