@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { discoverServices, ingressEnv, ManagedProcess, startPlatform, startServices, type ObservabilityOptions, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
-import { assertPortsFree, giveUpFromEnv, keycloakReadyTimeoutFromEnv, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit, modeFromEnv, type UpMode } from './lib/config.ts';
+import { assertPortsFree, giveUpFromEnv, instanceOrder, replicasFromEnv, keycloakReadyTimeoutFromEnv, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit, modeFromEnv, type UpMode } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
 
@@ -46,10 +46,10 @@ function banner(urls: PlatformUrls & { opsUrls?: Record<string, string> }, servi
 }
 
 /** Settings that need no server: checked before anything starts; a bad one exits 2 naming it. */
-function settingsOrExit(): { giveUp: GiveUpLimit; keycloakReadyTimeoutMs: number } {
+function settingsOrExit(): { giveUp: GiveUpLimit; keycloakReadyTimeoutMs: number; replicas: Record<string, number> } {
   try {
     ingressEnv(); // the HUB_INGRESS_* limits Traefik will read
-    return { giveUp: giveUpFromEnv(), keycloakReadyTimeoutMs: keycloakReadyTimeoutFromEnv() };
+    return { giveUp: giveUpFromEnv(), keycloakReadyTimeoutMs: keycloakReadyTimeoutFromEnv(), replicas: replicasFromEnv(discoverServices()) };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Service Hub is already running here (pid ${running}). Stop it with \`make down\` (or Ctrl-C in its terminal) before starting another.\n`);
     process.exit(1);
   }
-  const { giveUp, keycloakReadyTimeoutMs } = settingsOrExit();
+  const { giveUp, keycloakReadyTimeoutMs, replicas } = settingsOrExit();
   let mode: UpMode;
   try {
     mode = modeFromEnv();
@@ -83,8 +83,9 @@ async function main(): Promise<void> {
   const ports = portsFromEnv();
   const observability = observabilityFromEnv();
   const names = discoverServices();
-  const ops = opsPorts(names);
-  await assertPortsFree(ports, [...observabilityPorts(observability), ...names.map((n) => [`${OPS_PORT_BASE[0]}+${names.indexOf(n)}, ${n}`, ops[n] ?? 0] as const)]);
+  const instances = instanceOrder(names, replicas);
+  const ops = opsPorts(instances);
+  await assertPortsFree(ports, [...observabilityPorts(observability), ...instances.map((n, i) => [`${OPS_PORT_BASE[0]}+${String(i)}, ${n}`, ops[n] ?? 0] as const)]);
   writePid(PID_FILE);
   const logDir = join(RUN_DIR, 'logs');
   const logs = prefixedLogs(logDir);
@@ -142,11 +143,12 @@ async function main(): Promise<void> {
     services = await startServices(platform.urls, logs.line, names, {
       runtime: mode === 'prod' ? 'compiled' : 'tsx',
       env: (name) => ({ OPS_PORT: String(ops[name]), ...(otlp === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) }),
+      replicas: (service) => replicas[service] ?? 1,
     });
     for (const s of services) s.proc.supervise(supervise);
     assertNoneGaveUp();
     state.up = true;
-    platform.prometheus?.setTargets('hub-services', services.map((s) => ({ targets: [`127.0.0.1:${ops[s.name] ?? 0}`], labels: { service: s.name } })));
+    platform.prometheus?.setTargets('hub-services', services.map((s) => ({ targets: [`127.0.0.1:${ops[s.name] ?? 0}`], labels: { service: s.service, instance_name: s.name } })));
     const opsUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${ops[s.name] ?? 0}`]));
     process.stdout.write(banner({ ...platform.urls, opsUrls }, services));
   } catch (err) {

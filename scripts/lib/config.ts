@@ -58,6 +58,44 @@ export function opsPorts(names: readonly string[], env: NodeJS.ProcessEnv = proc
   return Object.fromEntries(names.map((n, i) => [n, base + i]));
 }
 
+/** Most instances of one service `make up` starts (each is a Node process on a 2-core laptop). */
+export const MAX_REPLICAS = 16;
+
+/** The variable that sets how many instances of `service` make up runs: HUB_REPLICAS_CUSTOMER. */
+export function replicasVar(service: string): string {
+  return `HUB_REPLICAS_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Instances per service from HUB_REPLICAS_<SERVICE> (default 1; 1–16). They share the service's
+ * resources through the SDK's partitioned ownership (HUB_PARTITIONS, default 8, in their env).
+ * Throws one message naming every bad variable.
+ */
+export function replicasFromEnv(services: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, number> {
+  const bad: string[] = [];
+  const out = Object.fromEntries(
+    services.map((s) => {
+      const v = env[replicasVar(s)] ?? env[`HUB_REPLICAS_${s}`]; // HUB_REPLICAS_customer works too
+      if (v === undefined || v === '') return [s, 1];
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) bad.push(`  ${replicasVar(s)}=${v}: expected a whole number from 1 to ${String(MAX_REPLICAS)}`);
+      return [s, n];
+    }),
+  );
+  if (bad.length > 0) throw new Error(`Bad instance counts:\n${bad.join('\n')}`);
+  return out;
+}
+
+/**
+ * Instance names in ops-port order: every service's first instance (so its port does not move
+ * when another service gets replicas), then the extra instances.
+ * @example instanceOrder(['customer', 'identity'], { customer: 2, identity: 1 }) // ['customer', 'identity', 'customer-2']
+ */
+export function instanceOrder(services: readonly string[], replicas: Record<string, number>): string[] {
+  const extra = services.flatMap((s) => Array.from({ length: (replicas[s] ?? 1) - 1 }, (_, i) => `${s}-${String(i + 2)}`));
+  return [...services, ...extra];
+}
+
 /** Throws one message listing every port already taken, with the variable that moves it. */
 export async function assertPortsFree(ports: PlatformPorts, more: readonly (readonly [string, number])[] = []): Promise<void> {
   const taken: string[] = [];

@@ -58,6 +58,7 @@ async function answers(url: string): Promise<boolean> {
 beforeAll(async () => {
   up = await startUp(runDir, {
     HUB_UP_MAX_RESTARTS: String(MAX_RESTARTS), HUB_UP_RESTART_WINDOW_S: '60', HUB_KEYCLOAK_READY_TIMEOUT_S: String(KEYCLOAK_READY_S),
+    HUB_REPLICAS_CUSTOMER: '2',
   }, UP_TIMEOUT_MS);
 }, UP_TIMEOUT_MS + 10_000);
 
@@ -67,6 +68,26 @@ afterAll(async () => {
 }, 90_000);
 
 describe('make up supervises every process it starts', () => {
+  it('HUB_REPLICAS_CUSTOMER=2: two customer instances, both connected and healthy, sharing the partitions', async () => {
+    const opsLine = up.output.find((l) => l.includes('Service ops (health, metrics)')) ?? '';
+    const ops: Record<string, string> = Object.fromEntries([...opsLine.matchAll(/([\w-]+) (http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    expect(Object.keys(ops)).toEqual(expect.arrayContaining(['customer', 'customer-2']));
+    const monitor = `http://127.0.0.1:${up.ports.natsMonitor}/connz?limit=1024`;
+    const conns = ((await (await fetch(monitor)).json()) as { connections: { name?: string }[] }).connections;
+    expect(conns.filter((c) => c.name === 'customer')).toHaveLength(2);
+    // Both ready (/readyz includes "partitions owned"), and the eight partitions split between them.
+    const owned = await waitFor(async () => {
+      const counts = await Promise.all(['customer', 'customer-2'].map(async (n) => {
+        const res = await fetch(`${ops[n] ?? ''}/metrics`);
+        const m = /^hub_partitions_held(?:\{[^}]*\})? (\d+)/m.exec(await res.text());
+        return Number(m?.[1] ?? -1);
+      }));
+      return counts.every((c) => c > 0) && counts.reduce((a, b) => a + b, 0) === 8 ? counts : undefined;
+    }, 'both instances to own some of the 8 partitions', RECOVERY_TIMEOUT_MS);
+    process.stdout.write(`customer partitions owned per instance: ${owned.join(' + ')}\n`);
+    for (const n of ['customer', 'customer-2']) expect(await answers(`${ops[n] ?? ''}/readyz`)).toBe(true);
+  });
+
   it('kill -9 of nats-server: it comes back with its JetStream store and Resgate answers again', async () => {
     const natsUrl = `nats://127.0.0.1:${up.ports.nats}`;
     const stream = `SUP${randomBytes(3).toString('hex')}`;

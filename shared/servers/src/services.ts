@@ -26,14 +26,19 @@ export function serviceCommand(name: string, runtime: ServiceRuntime = 'tsx'): {
 }
 
 export interface StartedService {
+  /** The instance's name: the service's for its first instance, `<service>-<n>` for the n-th. */
   name: string;
+  /** The service (its folder under services/). */
+  service: string;
   proc: ManagedProcess;
 }
 
 /** Options of {@link startServices}. */
 export interface StartServicesOptions {
-  /** More environment per service, e.g. its `OPS_PORT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` to turn tracing on. */
-  env?: (name: string) => NodeJS.ProcessEnv;
+  /** More environment per instance (by its name), e.g. its `OPS_PORT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` to turn tracing on. */
+  env?: (instance: string, service: string) => NodeJS.ProcessEnv;
+  /** Instances per service (default 1): they share its resources through the SDK's ownership. */
+  replicas?: (service: string) => number;
   /** TypeScript through tsx (default) or the compiled bundles. */
   runtime?: ServiceRuntime;
 }
@@ -62,11 +67,16 @@ export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
   };
 }
 
-/** Services name their NATS connection after themselves; the monitor's /connz lists them. */
-async function connectedToNats(monitorUrl: string, name: string): Promise<boolean> {
+/** Services name their NATS connection after themselves (every instance alike); the monitor's /connz lists them. */
+async function connectedToNats(monitorUrl: string, name: string, count: number): Promise<boolean> {
   const res = await fetch(`${monitorUrl}/connz?limit=1024`, { signal: AbortSignal.timeout(2000) });
   const body = (await res.json()) as { connections?: { name?: string }[] };
-  return (body.connections ?? []).some((c) => c.name === name);
+  return (body.connections ?? []).filter((c) => c.name === name).length >= count;
+}
+
+/** Instance names of `service` with `n` instances: `customer`, `customer-2`, `customer-3`. @example instanceNames('customer', 2) */
+export function instanceNames(service: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? service : `${service}-${String(i + 1)}`));
 }
 
 /**
@@ -78,14 +88,21 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
 export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices(), o: StartServicesOptions = {}): Promise<StartedService[]> {
   const runtime = o.runtime ?? 'tsx';
   const env = { ...serviceEnv(urls), ...(runtime === 'compiled' ? { NODE_ENV: 'production' } : {}) };
-  const commands = names.map((name) => [name, serviceCommand(name, runtime)] as const); // all checked before any starts
-  const started = commands.map(([name, cmd]) => ({
-    name,
-    proc: ManagedProcess.start({ name, ...cmd, env: { ...env, OTEL_SERVICE_NAME: name, ...o.env?.(name) }, restart: true, log }),
-  }));
+  const commands = names.map((service) => [service, serviceCommand(service, runtime)] as const); // all checked before any starts
+  const started: StartedService[] = commands.flatMap(([service, cmd]) =>
+    instanceNames(service, o.replicas?.(service) ?? 1).map((name) => ({
+      name,
+      service,
+      proc: ManagedProcess.start({ name, ...cmd, env: { ...env, OTEL_SERVICE_NAME: service, ...o.env?.(name, service) }, restart: true, log }),
+    })),
+  );
   // If any never connects, all are stopped: the caller gets no handle to stop them with.
   const ready = await Promise.allSettled(
-    started.map((s) => waitUntil(() => connectedToNats(urls.natsMonitorUrl, s.name), 60_000, `service ${s.name} (connected to NATS)`, () => s.proc.exitReason())),
+    names.map((service) => {
+      const mine = started.filter((s) => s.service === service);
+      const exited = (): string | undefined => mine.map((s) => s.proc.exitReason()).find((r) => r !== undefined);
+      return waitUntil(() => connectedToNats(urls.natsMonitorUrl, service, mine.length), 60_000, `service ${service} (${String(mine.length)} instance(s) connected to NATS)`, exited);
+    }),
   );
   const failed = ready.find((r) => r.status === 'rejected');
   if (failed) {

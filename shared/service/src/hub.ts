@@ -115,7 +115,7 @@ export class HubService<D extends object> implements Runnable {
       });
     }
     await this.#service.start();
-    if (o !== undefined) observe(o.telemetry, this.#service, this.data.storeIfAny, this.data.cache);
+    if (o !== undefined) observe(o.telemetry, this.#service, this.data.storeIfAny, this.data.cache, this.#ownership);
     await this.#ownership?.start(this.#service.connection);
     for (const fn of this.#onStart) fn(this.#service);
     await this.#started?.();

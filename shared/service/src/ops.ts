@@ -77,8 +77,9 @@ export function startOps(t: Telemetry, port: number, host: string | undefined, p
 }
 
 /** What telemetry observes once the service serves. */
-export function observe(t: Telemetry, service: Service, store: Store | undefined, cache: Cache | undefined): void {
+export function observe(t: Telemetry, service: Service, store: Store | undefined, cache: Cache | undefined, ownership?: Ownership): void {
   t.observeNats(service.connection);
+  if (ownership !== undefined) t.observeOwnership(() => ({ held: ownership.held.length, partitions: ownership.partitions }));
   if (cache !== undefined) t.observeCache(cache);
   if (store !== undefined) t.observeDb(store.db.pool, store.db.schema);
 }

@@ -37,5 +37,9 @@ describe('ops endpoints of a defined service', () => {
       ),
     );
     expect(metrics).toMatch(/hub_events_total\{[^}]*kind="create"/);
+    // One instance: it holds every partition.
+    const gauge = (name: string): number => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    expect(gauge('hub_partitions')).toBeGreaterThan(0);
+    expect(gauge('hub_partitions_held')).toBe(gauge('hub_partitions'));
   });
 });

@@ -7,6 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MetricsHook } from '@hub/res/internal';
 import { cacheMetrics, type ObservedCache } from './cache.ts';
 import { HotCounter } from './hot.ts';
+import { gaugeFrom } from './collected.ts';
 import { dbMetrics, type ObserveDbOptions, type ObservedPool } from './db.ts';
 import { natsMetrics } from './nats.ts';
 import { requestMetrics } from './requests.ts';
@@ -41,6 +42,8 @@ export interface Telemetry {
   observeDb(pool: ObservedPool, schema?: string, options?: ObserveDbOptions): void;
   /** Adds a NATS connection (name default `service`); returns a function that stops watching it. */
   observeNats(nc: NatsConnection, name?: string): () => void;
+  /** Adds partition ownership: how many of the service's partitions this instance holds, of how many. */
+  observeOwnership(read: () => { readonly held: number; readonly partitions: number }): void;
 }
 
 const SERVICE_NAME = /^[a-z][a-zA-Z0-9_-]*$/;
@@ -68,6 +71,10 @@ export function createTelemetry(o: TelemetryOptions): Telemetry {
     observeCache: (cache, name = o.service) => { observeCache(cache, name); },
     observeDb: (pool, schema = o.service, options) => { observeDb(pool, schema, options); },
     observeNats: (nc, name = 'service') => observeNats(nc, name),
+    observeOwnership: (read) => {
+      gaugeFrom({ registry, name: 'hub_partitions_held', help: 'Partitions of the service this instance holds (owns) now.', labelNames: [] }, () => [[{}, read().held]]);
+      gaugeFrom({ registry, name: 'hub_partitions', help: "The service's partition count (HUB_PARTITIONS).", labelNames: [] }, () => [[{}, read().partitions]]);
+    },
   };
 }
 
