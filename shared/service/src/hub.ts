@@ -251,7 +251,7 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
       started === undefined
         ? undefined
         : async () => {
-            await started({ deps, data, service, log });
+            await started({ deps, data, service, log, telemetry });
           };
     return new HubService(name, log, service, deps, data, closeables, {
       ...(onStarted ? { started: onStarted } : {}),
