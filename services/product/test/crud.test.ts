@@ -81,7 +81,10 @@ describe('product validation', () => {
     for (const [target, method, params, field] of cases) {
       const err = await failure(client.call(target, method, params));
       expect(err, `${method} ${JSON.stringify(params)}`).toMatchObject({ code: 'system.invalidParams' });
-      expect(err.data?.issues?.map((i) => i.path), JSON.stringify(params)).toContain(field);
+      expect(
+        err.data?.issues?.map((i) => i.path),
+        JSON.stringify(params),
+      ).toContain(field);
       expect(err.message).not.toMatch(/duplicate key|constraint|violates/i);
     }
     expect(await scopeSql(scope, 'SELECT sku, version FROM products')).toEqual([{ sku: 'ONE', version: 1 }]);

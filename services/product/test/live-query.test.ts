@@ -74,7 +74,16 @@ describe('product.products live query', () => {
     expect(await normal('maxPrice=500&minPrice=100&q=Anvil')).toBe('limit=25&maxPrice=500&minPrice=100&offset=0&q=anvil&sort=name');
     expect(await normal('')).toBe('limit=25&offset=0&sort=name');
     const client = await writerClient();
-    for (const bad of ['minPrice=abc', 'minPrice=1.5', 'maxPrice=', 'sort=sku', 'sort=price;DROP', 'active=1', 'currency=EUR', 'limit=101']) {
+    for (const bad of [
+      'minPrice=abc',
+      'minPrice=1.5',
+      'maxPrice=',
+      'sort=sku',
+      'sort=price;DROP',
+      'active=1',
+      'currency=EUR',
+      'limit=101',
+    ]) {
       await expect(client.get(`${scope.name}.products?${bad}`), bad).rejects.toMatchObject({ code: 'system.invalidQuery' });
     }
   });

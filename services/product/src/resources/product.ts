@@ -23,7 +23,9 @@ export const MAX_PRICE = 1_000_000_000_000;
 function checkWindow(from: string | null, to: string | null): void {
   if (from !== null && to !== null && Date.parse(from) >= Date.parse(to)) {
     const message = 'must be after validFrom';
-    throw ResError.invalidParams(`Invalid parameters: validTo ${message}`, { issues: [{ path: 'validTo', code: 'invalid_window', message }] });
+    throw ResError.invalidParams(`Invalid parameters: validTo ${message}`, {
+      issues: [{ path: 'validTo', code: 'invalid_window', message }],
+    });
   }
 }
 
@@ -59,7 +61,10 @@ export const products = defineTable({
       return input;
     },
     update: (patch, current) => {
-      checkWindow(patch.validFrom === undefined ? current.validFrom : patch.validFrom, patch.validTo === undefined ? current.validTo : patch.validTo);
+      checkWindow(
+        patch.validFrom === undefined ? current.validFrom : patch.validFrom,
+        patch.validTo === undefined ? current.validTo : patch.validTo,
+      );
       return patch;
     },
   },
