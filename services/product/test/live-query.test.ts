@@ -64,6 +64,18 @@ describe('product.products live query', () => {
     expect(await get('maxPrice=200&sort=-name')).toEqual(['Canvas', 'Brush']);
   });
 
+  it('equal sort keys are ordered by id as a number (10 after 9), both ways', async () => {
+    // Intent: the tie-breaker is the id column itself, not its text.
+    const { scope } = await startProduct();
+    for (let i = 0; i < 11; i++)
+      await writerHttp(`/api/${scope.name}/products/create`, { method: 'POST', json: productInput({ name: 'Same' }) });
+    const ids = async (q: string) =>
+      (await writerHttp<{ model: { id: string } }[]>(`/api/${scope.name}/products?${q}`)).body?.map((p) => p.model.id);
+    const numeric = Array.from({ length: 11 }, (_, i) => String(i + 1));
+    expect(await ids('sort=name')).toEqual(numeric);
+    expect(await ids('sort=-name')).toEqual([...numeric].reverse());
+  });
+
   it('equal queries normalise to one query resource; unknown or bad parameters are invalid', async () => {
     const { scope } = await startProduct();
     const nc = await connectNats();
