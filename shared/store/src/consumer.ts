@@ -79,7 +79,8 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.lengt
 /** Creates the durable consumer, or brings an existing one to the wanted subjects. */
 async function ensureConsumer(jsm: JetStreamManager, stream: string, o: AuditConsumerOptions, ackWaitMs: number): Promise<void> {
   const existing = await jsm.consumers.info(stream, o.durable).catch(() => undefined);
-  if (existing !== undefined && (await o.replay?.()) === true) {
+  // Only a consumer that delivered something has anything to deliver again.
+  if (existing !== undefined && existing.delivered.consumer_seq > 0 && (await o.replay?.()) === true) {
     o.log.info({ consumer: o.durable }, 'replaying the whole stream: consumer recreated');
     await jsm.consumers.delete(stream, o.durable).catch(() => undefined);
   } else if (existing !== undefined) {
