@@ -57,7 +57,7 @@ describe('docker-stack.yml', () => {
 
   it('runs two or more of Resgate and of every service of ours, and three NATS nodes', () => {
     const replicas = (n: string) => (stack.services as Record<string, { deploy?: { replicas?: number } }>)[n]?.deploy?.replicas ?? 1;
-    for (const n of ['resgate', 'customer', 'identity', 'library']) expect(replicas(n), n).toBeGreaterThanOrEqual(2);
+    for (const n of ['resgate', 'customer', 'identity', 'library', 'product', 'promotion', 'audit']) expect(replicas(n), n).toBeGreaterThanOrEqual(2);
     expect(Object.keys(services).filter((n) => /^nats-\d$/.test(n))).toHaveLength(3);
   });
 });

@@ -31,9 +31,23 @@ function prepare(target: string | RequestTarget, params: unknown, opts: RequestO
   return { subject: `${type}.${rname}.${target.method}`, payload: JSON.stringify({ ...common, query }) };
 }
 
+/** The cause of the `system.notFound` a request gets when no service is subscribed to its subject. */
+const NO_RESPONDERS = new Error('no responders');
+
+/**
+ * True for the error of a request that no service answered because none listens on its subject
+ * (it is stopped, or the RID belongs to no service) — as opposed to a service answering
+ * `system.notFound` for a resource it owns. Both keep the code `system.notFound`, as Resgate
+ * answers its clients; a caller that depends on the other service tells them apart with this.
+ * @example catch (err) { if (isNoResponders(err)) throw new ResError('promotion.dependencyUnavailable'); }
+ */
+export function isNoResponders(err: unknown): boolean {
+  return err instanceof ResError && err.cause === NO_RESPONDERS;
+}
+
 function decode(msg: Msg): { done: true; value: unknown } | { done: false; timeoutMs: number } {
   // No subscriber on the subject: the server answers with a 503 status and no payload.
-  if (msg.headers?.code === 503) throw new ResError(ErrorCode.NotFound, 'No service answered');
+  if (msg.headers?.code === 503) throw new ResError(ErrorCode.NotFound, 'No service answered', undefined, { cause: NO_RESPONDERS });
   const text = msg.string();
   const pre = /^timeout:"(\d+)"/.exec(text);
   if (pre?.[1] !== undefined) return { done: false, timeoutMs: Number(pre[1]) };

@@ -24,6 +24,7 @@ export type { ResourceState } from './results.ts';
 export { data, deleteAction, ref, softRef } from './values.ts';
 export type { Value } from './values.ts';
 export { ErrorCode, ResError, UNAVAILABLE } from './errors.ts';
+export { isNoResponders } from './client.ts';
 
 export type {
   AccessContext,

@@ -17,6 +17,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Cache } from '@hub/cache';
 import type { Resource, ServiceScope, z } from '@hub/res';
 import type { Bindable, Entity, LiveTable, Store, TableDef } from '@hub/store';
+import type { Telemetry } from '@hub/telemetry';
+import type { BaseConfig } from './config.ts';
 import type { Logger } from 'pino';
 
 type Maybe<T> = T | Promise<T>;
@@ -45,6 +47,11 @@ export interface StartedContext<D> {
   /** The service, holding no queue key. */
   readonly service: ServiceScope & { readonly connection: NatsConnection };
   readonly log: Logger;
+  /**
+   * The service's metrics (its Prometheus registry, served on /metrics) when OPS_PORT is set:
+   * register a service's own gauges there. Undefined without an ops port.
+   */
+  readonly telemetry: Telemetry | undefined;
 }
 
 export interface ServiceDefinition<C extends z.ZodObject, D extends object> {
@@ -58,7 +65,7 @@ export interface ServiceDefinition<C extends z.ZodObject, D extends object> {
    * Other dependencies, opened after the data. Every value of the returned object with a
    * `close()` is closed at shutdown, after the service stopped, in reverse order.
    */
-  readonly open?: (ctx: OpenContext<z.output<C>>) => Maybe<D>;
+  readonly open?: (ctx: OpenContext<BaseConfig & z.output<C>>) => Maybe<D>;
   readonly resources: readonly Entry[] | ((deps: D, data: ServiceData) => readonly Entry[]);
   /** Runs once the service serves (subscriptions made, `system.reset` sent). */
   readonly started?: (ctx: StartedContext<D>) => Maybe<void>;

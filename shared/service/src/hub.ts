@@ -63,6 +63,7 @@ export class HubService<D extends object> implements Runnable {
   readonly #ops: OpsSettings | undefined;
   #opsServer: OpsServer | undefined;
   #closing: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -102,7 +103,12 @@ export class HubService<D extends object> implements Runnable {
   }
 
   /** Serves: subscribes, takes this instance's partitions, then runs the definition's `started`. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     const o = this.#ops;
     if (o !== undefined) {
       // First, so /healthz answers while the service connects (and /readyz says why it is not ready).
@@ -124,6 +130,9 @@ export class HubService<D extends object> implements Runnable {
   /** Stops intake, finishes in-flight handlers, drains NATS, then closes what was opened, last first. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      // A close during the start (a signal right after "serving", while `started` still runs)
+      // lets the start finish first: tearing its dependencies down under it fails it half-way.
+      await this.#starting?.catch(() => undefined);
       // Partitions first: their requests move to the other instances without a failure.
       await this.#ownership?.leave();
       await this.#service.close();
@@ -251,7 +260,7 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
       started === undefined
         ? undefined
         : async () => {
-            await started({ deps, data, service, log });
+            await started({ deps, data, service, log, telemetry });
           };
     return new HubService(name, log, service, deps, data, closeables, {
       ...(onStarted ? { started: onStarted } : {}),

@@ -29,7 +29,7 @@ import type { BindContext, Bindable } from './bind.ts';
 import { codecOf, SYSTEM_CODECS, type FieldCodec } from './fields.ts';
 import { LiveSearch } from './live-search.ts';
 import { LiveTable } from './live-table.ts';
-import { openTable, type Entity, type WriteMeta } from './rows.ts';
+import { openTable, type Entity, type Updated, type WriteMeta } from './rows.ts';
 import { compileSearch, type SearchQuery, type SearchSpec } from './search.ts';
 
 type Shape = Readonly<Record<string, z.ZodType>>;
@@ -57,6 +57,27 @@ export interface TableHooks<E, C> {
   readonly delete?: (current: E, ctx: CallContext) => Maybe<void>;
 }
 
+/**
+ * What a table's own method (`calls` in the declaration) gets besides its context: the entity,
+ * and the write path for it — run in the model's queue, fenced, with every event a commit
+ * implies. Unlike a client's `set`, it may write read-only fields (server code sets them).
+ */
+export interface ModelAccess<E> {
+  /** The entity; `system.notFound` if there is none. */
+  current(): Promise<E>;
+  /** A partial update, as `set` does it (no change → no write, no event); undefined if the entity is gone. */
+  update(patch: Partial<Omit<E, 'id' | 'version' | 'createdAt' | 'updatedAt'>>, meta?: WriteMeta): Promise<Updated<E> | undefined>;
+}
+
+/** A method of the model beyond `set` and `delete` (a domain action, or an internal call of the service). */
+export interface TableCall<E> {
+  /** Its params schema (null: none). */
+  readonly params: z.ZodType | null;
+  /** Runs before the params are validated: refuse by throwing. Default: the table's `guard`. */
+  readonly guard?: (ctx: CallContext) => Maybe<void>;
+  readonly handler: (ctx: CallContext, model: ModelAccess<E>) => unknown;
+}
+
 export interface TableDeclaration<F extends Shape, R extends Shape> {
   /** SQL table in the service's schema. */
   readonly table: string;
@@ -79,6 +100,8 @@ export interface TableDeclaration<F extends Shape, R extends Shape> {
   /** The actor recorded in domain events; default the token's `sub`. */
   readonly actor?: (token: unknown) => unknown;
   readonly hooks?: TableHooks<EntityOf<F, R>, Out<F>>;
+  /** More methods of the model, by name (not `set` or `delete`). */
+  readonly calls?: Readonly<Record<string, TableCall<EntityOf<F, R>>>>;
 }
 
 const defaultActor = (t: unknown): unknown => (typeof t === 'object' && t !== null && 'sub' in t ? t.sub : null);
@@ -99,6 +122,9 @@ export class TableDef<E extends Entity, C extends object> implements Bindable {
 
   constructor(decl: TableDeclaration<Shape, Shape>) {
     if (!/(^|\.)\$id(\.|$)/.test(decl.model)) throw new Error(`defineTable ${decl.table}: model pattern "${decl.model}" needs a $id token`);
+    for (const m of Object.keys(decl.calls ?? {}))
+      if (m === 'set' || m === 'delete')
+        throw new Error(`defineTable ${decl.table}: "${m}" is the SDK's own method; name yours differently`);
     this.#decl = decl;
     this.model = decl.model;
     const col = (f: string) => decl.columns?.[f];
@@ -162,6 +188,17 @@ function modelResource<E extends Entity, C extends object>(def: TableDef<E, C>, 
     if (e === undefined) throw ResError.notFound();
     return e;
   };
+  const own = Object.entries((decl.calls ?? {}) as Readonly<Record<string, TableCall<E>>>).map(([method, c]) => {
+    const guard = c.guard ?? decl.guard;
+    const handler = (ctx: CallContext) => {
+      const id = ctx.params.id ?? '';
+      return c.handler(ctx, {
+        current: () => current(id),
+        update: (patch, meta) => live.update(ctx, id, patch as Partial<C>, meta ?? def.meta(ctx)),
+      });
+    };
+    return [method, { params: c.params, ...(guard ? { guard } : {}), handler }] as const;
+  });
   return defineResource({
     pattern: def.model,
     kind: 'model',
@@ -194,6 +231,7 @@ function modelResource<E extends Entity, C extends object>(def: TableDef<E, C>, 
           return null;
         },
       },
+      ...Object.fromEntries(own),
     },
   } as never);
 }

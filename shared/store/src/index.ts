@@ -5,13 +5,13 @@
  * outbox relayed to JetStream.
  */
 export { defineTable, liveSearch, TableDef } from './define.ts';
-export type { EntityOf, LiveSearchDeclaration, TableDeclaration, TableHooks } from './define.ts';
+export type { EntityOf, LiveSearchDeclaration, ModelAccess, TableCall, TableDeclaration, TableHooks } from './define.ts';
 export { bool, contains, during, eq, gte, int, isoParam, lte, oneOf } from './filters.ts';
 export type { Filter } from './filters.ts';
 export { reference, timestamp } from './fields.ts';
 export { LiveTable } from './live-table.ts';
-export type { SearchQuery, SearchSpec, TextSpec, Mutation } from './search.ts';
-export { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET } from './search.ts';
+export type { CompiledSearch, SearchQuery, SearchSpec, TextSpec, Mutation } from './search.ts';
+export { compileSearch, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET } from './search.ts';
 export { bindContext, isBindable } from './bind.ts';
 export type { Bindable, BindContext, Placement } from './bind.ts';
 export { Leases, fenceSql } from './leases.ts';
@@ -33,3 +33,5 @@ export type { AuditAction, Bind, DomainEvent, OutboxCte, SqlColumn } from './out
 export { startRelay, AUDIT_STREAM, DUPLICATE_WINDOW_MS, RELAY_BATCH, RELAY_COALESCE_MS, RELAY_POLL_MS } from './relay.ts';
 export type { OutboxRow, Relay, RelayFaults, RelayOptions } from './relay.ts';
 export { PUBLISH_ACK_TIMEOUT_MS } from './publish.ts';
+export { consumeAudit, CONSUMER_ACK_WAIT_MS, CONSUMER_BATCH, CONSUMER_COALESCE_MS, CONSUMER_RETRY_MS } from './consumer.ts';
+export type { AuditConsumer, AuditConsumerOptions, ConsumerPosition } from './consumer.ts';

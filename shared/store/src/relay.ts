@@ -54,7 +54,8 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-async function ensureStream(nc: NatsConnection, name: string): Promise<void> {
+/** Creates the stream of domain events if it is missing (every relay and consumer does, whoever is first). */
+export async function ensureStream(nc: NatsConnection, name: string): Promise<void> {
   const jsm = await jetstreamManager(nc);
   try {
     await jsm.streams.info(name);

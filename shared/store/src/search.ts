@@ -162,10 +162,12 @@ export function compileSearch(spec: SearchSpec, col: (field: string) => string):
       const desc = q.sort.startsWith('-');
       const c = col(desc ? q.sort.slice(1) : q.sort);
       const dir = desc ? 'DESC' : 'ASC';
-      // `id` breaks ties, so the order — and every add/remove index — is deterministic.
+      // `id` breaks ties, so the order — and every add/remove index — is deterministic. Qualified:
+      // a bare `id` in ORDER BY would be the text output column (ids ordered as text, 10 before 9,
+      // and no index on (column, id) usable for the order).
       const sql =
         `SELECT id::text AS id FROM ${table} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
-        `ORDER BY ${c} ${dir}, id ${dir} LIMIT ${s.bind(q.limit)} OFFSET ${s.bind(q.offset)}`;
+        `ORDER BY ${c} ${dir}, ${table}.id ${dir} LIMIT ${s.bind(q.limit)} OFFSET ${s.bind(q.offset)}`;
       const { rows } = await db.prepared<{ id: string }>(sql, s.values);
       return rows.map((r) => r.id);
     },

@@ -2,7 +2,7 @@
 // replies (result, resource response, errors, nobody listening).
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { defineResource, model, ref, resourceResponse, ResError } from '../../src/internal.ts';
+import { defineResource, isNoResponders, model, ref, resourceResponse, ResError } from '../../src/internal.ts';
 import { startService } from './fixture.ts';
 
 /** The caller's own timeout, and a handler well beyond it. */
@@ -85,5 +85,19 @@ describe('service.request', () => {
     expect(err).toBeInstanceOf(ResError);
     expect(err).toMatchObject({ code: 'rt.nope', message: 'Nope', data: { why: 1 } });
     await expect(caller.request({ rid: `${callee.name}x.nothing` })).rejects.toMatchObject({ code: 'system.notFound' });
+  });
+
+  it('tells "no service listens" apart from a service answering system.notFound', async () => {
+    // Both are system.notFound (as Resgate answers clients); a caller depending on another
+    // service needs to know which: a stopped dependency is not a missing resource.
+    const callee = await startService([defineResource({ pattern: 'thing.$id', get: () => null })]);
+    const caller = await startService([]);
+    const answered: unknown = await caller.request({ rid: `${callee.name}.thing.1` }).catch((e: unknown) => e);
+    expect(answered).toMatchObject({ code: 'system.notFound' });
+    expect(isNoResponders(answered)).toBe(false);
+    const nobody: unknown = await caller.request({ rid: `${callee.name}x.thing.1` }).catch((e: unknown) => e);
+    expect(nobody).toMatchObject({ code: 'system.notFound' });
+    expect(isNoResponders(nobody)).toBe(true);
+    expect(isNoResponders(new Error('x'))).toBe(false);
   });
 });
