@@ -23,6 +23,12 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * How the user runs us, for the commands our messages suggest: `npx hub` from the repository
+ * (npm sets npm_command=exec for npx), plain `hub` when installed on the PATH.
+ */
+export const HUB = process.env.npm_command === 'exec' ? 'npx hub' : 'hub';
+
 /** A failure explained in words for the user, with the exit code that classifies it. */
 export class CliError extends Error {
   constructor(

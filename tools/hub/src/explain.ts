@@ -5,7 +5,7 @@
  * `get`, `search` and `watch` read, `call` writes. Resgate's access answer never names the role,
  * so the hint is derived, not quoted.
  */
-import { CliError, EXIT } from './exit.ts';
+import { CliError, EXIT, HUB } from './exit.ts';
 
 /** What the command tried when the error came back. */
 export interface Attempt {
@@ -56,7 +56,7 @@ function withIssues(head: string, data: unknown): string {
 }
 
 function denied(a: Attempt): string {
-  if (a.user === undefined) return `not allowed: not signed in (no token set) — run \`hub login\`, then try again`;
+  if (a.user === undefined) return `not allowed: not signed in (no token set) — run \`${HUB} login\`, then try again`;
   return `not allowed: needs role ${roleHint(a)} (signed in as ${a.user})`;
 }
 
@@ -78,7 +78,7 @@ export function explain(err: ErrorAnswer, a: Attempt): CliError {
     case 'system.timeout':
       return new CliError(`unavailable: the ${svc} service did not answer in time — try again shortly`, EXIT.unavailable, code);
     case 'identity.invalidToken':
-      return new CliError(`not allowed: the saved sign-in was refused (${message}) — run \`hub login\` again`, EXIT.denied, code);
+      return new CliError(`not allowed: the saved sign-in was refused (${message}) — run \`${HUB} login\` again`, EXIT.denied, code);
   }
   if (code === 'hub.unavailable' || /\.[a-zA-Z]*[uU]navailable$/.test(code)) {
     return new CliError(`unavailable: ${message} — try again shortly`, EXIT.unavailable, code);

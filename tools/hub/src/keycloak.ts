@@ -5,7 +5,7 @@
  * the user's open connections too).
  */
 import { z } from 'zod';
-import { CliError, EXIT } from './exit.ts';
+import { CliError, EXIT, HUB } from './exit.ts';
 
 const HTTP_TIMEOUT_MS = 15_000;
 
@@ -102,7 +102,7 @@ function refusal(what: string, status: number, body: unknown, clientId: string):
       return new CliError(`${what} failed: the sign-in was declined in the browser`, EXIT.denied, e.data.error);
     case 'expired_token':
       return new CliError(
-        `${what} failed: the code expired before the sign-in was finished — run \`hub login\` again`,
+        `${what} failed: the code expired before the sign-in was finished — run \`${HUB} login\` again`,
         EXIT.denied,
         e.data.error,
       );

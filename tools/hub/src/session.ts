@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { CliError, EXIT } from './exit.ts';
+import { CliError, EXIT, HUB } from './exit.ts';
 import { claimsOf, refreshGrant, type TokenResponse } from './keycloak.ts';
 
 /** Refresh when the access token has less than this left (a request must not outlive it). */
@@ -53,7 +53,7 @@ export function readSession(file: string): Session | undefined {
   try {
     return Session.parse(JSON.parse(text));
   } catch {
-    throw new CliError(`the token file ${file} is not a hub sign-in — run \`hub login\` (it replaces the file)`, EXIT.usage);
+    throw new CliError(`the token file ${file} is not a hub sign-in — run \`${HUB} login\` (it replaces the file)`, EXIT.usage);
   }
 }
 
@@ -93,7 +93,7 @@ export function fixedToken(token: string): TokenSource {
 }
 
 function expired(s: Session): CliError {
-  return new CliError(`your sign-in as ${s.username} has ended — run \`hub login\` again`, EXIT.denied);
+  return new CliError(`your sign-in as ${s.username} has ended — run \`${HUB} login\` again`, EXIT.denied);
 }
 
 /** A source over the token file; refreshes through the session's own issuer and client. */

@@ -100,8 +100,9 @@ describe('hub errors: words and exit codes', () => {
       rid: string;
       value: { id: string };
     };
-    const [anonymous, readerSet, nobodyGet, readerJson] = await Promise.all([
+    const [anonymous, viaNpx, readerSet, nobodyGet, readerJson] = await Promise.all([
       hubUser().run(['get', made.rid]),
+      hubUser().run(['get', made.rid], { env: { npm_command: 'exec' } }), // as `npx hub` runs it
       reader.run(['call', made.rid, 'set', '--phone', '"1"']),
       nobody.run(['get', made.rid]),
       reader.run(['--json', 'call', made.rid, 'delete']),
@@ -110,6 +111,7 @@ describe('hub errors: words and exit codes', () => {
       3,
       'hub: not allowed: not signed in (no token set) — run `hub login`, then try again',
     ]);
+    expect(viaNpx.stderr.trim()).toBe('hub: not allowed: not signed in (no token set) — run `npx hub login`, then try again');
     expect([readerSet.code, readerSet.stderr.trim()]).toEqual([3, `hub: not allowed: needs role ${svc}:write (signed in as reader)`]);
     expect([nobodyGet.code, nobodyGet.stderr.trim()]).toEqual([3, `hub: not allowed: needs role ${svc}:read (signed in as nobody)`]);
     expect([readerJson.code, JSON.parse(readerJson.stderr)]).toEqual([

@@ -41,8 +41,13 @@ export interface Running {
   readonly exited: Promise<number | null>;
 }
 
+/**
+ * The test's environment without the user's hub settings, and without npm's `npm_command` (set
+ * when vitest runs under `npx`): the binary then speaks as an installed `hub`, whoever started
+ * the tests. A test passes `npm_command: 'exec'` to play `npx hub`.
+ */
 function baseEnv(tokenFile: string): NodeJS.ProcessEnv {
-  const { HUB_URL: _u, HUB_TOKEN: _t, HUB_PASSWORD: _p, HUB_KEYCLOAK_CLIENT: _c, ...env } = process.env;
+  const { HUB_URL: _u, HUB_TOKEN: _t, HUB_PASSWORD: _p, HUB_KEYCLOAK_CLIENT: _c, npm_command: _n, ...env } = process.env;
   return { ...env, HUB_URL: hub().traefikWsUrl, HUB_KEYCLOAK_URL: hub().keycloakUrl, HUB_TOKEN_FILE: tokenFile, NO_COLOR: '1' };
 }
 

@@ -4,7 +4,7 @@
  * `--services customer=cust1,product=prod1` seeds services that run under other names.
  */
 import { withConnection, type Ctx } from '../context.ts';
-import { CliError, EXIT, usage } from '../exit.ts';
+import { CliError, EXIT, HUB, usage } from '../exit.ts';
 import { runSeed, SERVICES, type PartReport, type SeedServices } from '../seed/run.ts';
 
 /** Parses `customer=cust1,product=prod1` over the default names. */
@@ -24,7 +24,7 @@ export async function seed(ctx: Ctx, o: { services?: string }): Promise<void> {
   const names = serviceNames(o.services);
   await withConnection(ctx, async (conn) => {
     if (conn.user === undefined) {
-      throw new CliError('not signed in — the seed writes through the API as you: run `hub login admin` (dev) first', EXIT.denied);
+      throw new CliError(`not signed in — the seed writes through the API as you: run \`${HUB} login admin\` (dev) first`, EXIT.denied);
     }
     if (!ctx.out.json) ctx.out.note(`seeding as ${conn.user} through ${ctx.settings.url}`);
     const report = await runSeed(conn, ctx.out, names);

@@ -1,12 +1,12 @@
 /** `hub whoami`: who the gateway sees — the identity service's answer to our sign-in. */
 import type { Ctx } from '../context.ts';
-import { CliError, EXIT } from '../exit.ts';
+import { CliError, EXIT, HUB } from '../exit.ts';
 import { tokenSource } from '../session.ts';
 import { connect } from '../connection.ts';
 
 export async function whoami(ctx: Ctx): Promise<void> {
   const tokens = tokenSource(ctx.settings);
-  if (tokens === undefined) throw new CliError('not signed in (no token set) — run `hub login`', EXIT.denied);
+  if (tokens === undefined) throw new CliError(`not signed in (no token set) — run \`${HUB} login\``, EXIT.denied);
   const conn = await connect({ url: ctx.settings.url, timeoutMs: ctx.settings.timeoutMs }, undefined);
   try {
     const token = await tokens.token();
