@@ -46,7 +46,7 @@ function progress(out: Output): { step(part: string, r: PartReport): void; done(
       if (tty) process.stderr.write(`\r${line(part, r)}`);
     },
     done(part, r) {
-      if (r.skipped !== undefined) out.note(`${part.padEnd(10)} skipped: ${r.skipped}`);
+      if (r.skipped !== undefined) out.note(`${r.skipped}: skipped ${part}`);
       else if (tty) process.stderr.write(`\r${line(part, r)}\n`);
       else out.note(line(part, r));
     },
@@ -96,7 +96,7 @@ async function seedPart<T>(conn: Connection, p: Part<T>, report: PartReport, sho
     await query(conn, collection, { limit: 1 });
   } catch (e) {
     if (!missing(e)) throw e;
-    report.skipped = `${p.service} service not running (${collection} did not answer)`;
+    report.skipped = `${p.service} service not running (no answer from ${collection})`;
     show.done(p.name, report);
     return [];
   }
@@ -151,7 +151,7 @@ export async function runSeed(conn: Connection, out: Output, s: SeedServices = S
     show,
   );
   if (report.customers.skipped !== undefined || report.products.skipped !== undefined) {
-    report.promotions.skipped = `promotions refer to products and customers, and ${report.customers.skipped !== undefined ? 'customers' : 'products'} were skipped`;
+    report.promotions.skipped = `no ${report.customers.skipped !== undefined ? 'customers' : 'products'} to refer to`;
     show.done('promotions', report.promotions);
     return report;
   }
