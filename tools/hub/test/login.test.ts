@@ -71,7 +71,10 @@ describe('hub sign-in', () => {
     const login = h.start(['login']);
     const prompt = await login.errLine((l) => l.startsWith('To sign in, open '), 'the device prompt');
     const url = prompt.slice('To sign in, open '.length);
-    expect(login.stderr[1]).toMatch(/^and confirm the code [A-Z]{4}-[A-Z]{4} \(it expires in \d+ min\)\. Waiting…$/);
+    // The second line is a write of its own: wait for it rather than read what has arrived.
+    const code = await login.errLine((l) => l.startsWith('and confirm'), 'the code line');
+    expect(code).toMatch(/^and confirm the code [A-Z]{4}-[A-Z]{4} \(it expires in \d+ min\)\. Waiting…$/);
+    expect(login.stderr.indexOf(code)).toBe(1);
     await approveDevice(url, 'writer', 'writer-pass');
     expect(await login.exited).toBe(0);
     expect(login.stdout[0]).toMatch(/^signed in as writer \(roles: .*customer:write.*\); token saved in /);
