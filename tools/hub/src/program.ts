@@ -21,7 +21,8 @@ const EXIT_HELP = `
 Exit codes: 0 ok, 1 usage, 2 not found, 3 not allowed (or not signed in), 4 invalid params or query,
 5 unavailable or timed out, 6 version conflict, 7 any other error.
 Environment: HUB_URL, HUB_KEYCLOAK_URL, HUB_REALM, HUB_KEYCLOAK_CLIENT, HUB_TOKEN_FILE, HUB_TIMEOUT_MS,
-HUB_TOKEN (an access token to use instead of the token file), HUB_PASSWORD (for hub login <user>).`;
+HUB_TOKEN (an access token to use instead of the token file), HUB_PASSWORD (for hub login <user>),
+HUB_SEED_SERVICES (hub seed --services).`;
 
 function program(ctxOf: () => Ctx): Command {
   const p = new Command('hub')
@@ -83,7 +84,11 @@ function program(ctxOf: () => Ctx): Command {
     .action((collection, filters, o) => search(ctxOf(), collection, o, filters));
   p.command('seed')
     .description('load the demo data set (customers, products, promotions) through the API; idempotent')
-    .option('--services <list>', 'service names when they run under others, e.g. customer=cust1,product=prod1')
+    .addOption(
+      new Option('--services <list>', 'service names when they run under others, e.g. customer=cust1,product=prod1').env(
+        'HUB_SEED_SERVICES',
+      ),
+    )
     .action((o) => seed(ctxOf(), o));
   return p;
 }

@@ -79,6 +79,24 @@ function launch(
   return { proc, out, err, exited };
 }
 
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Runs `make <args>` in the repository, with the test platform's hub settings in the environment. */
+export async function make(args: readonly string[], env: Record<string, string>): Promise<Result> {
+  const proc = spawn('make', ['-s', ...args], { cwd: REPO, env: { ...baseEnv(''), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: string[] = [];
+  const err: string[] = [];
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => out.push(d));
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
+  cleanup(proc, (p) => {
+    if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  });
+  const timer = setTimeout(() => proc.kill('SIGKILL'), RUN_TIMEOUT_MS * 3);
+  const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
+  clearTimeout(timer);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
 /** A CLI user of its own: a temporary HOME for the token file, removed at test end. */
 export function hubUser(): HubEnv {
   const dir = cleanup(mkdtempSync(join(tmpdir(), 'hub-cli-')), (d) => {

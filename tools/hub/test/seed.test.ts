@@ -1,11 +1,15 @@
 // `hub seed` end to end: it loads the customers through the gateway as the signed-in user, a
 // second run adds nothing (each customer is found by email first), and products and promotions
-// are skipped with a clear message while their services are not running.
+// are skipped with a clear message while their services are not running (the product and
+// promotion services are not on this branch). `make seed` signs in as admin by itself.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scopeSql, startHub, uniqueName } from '@hub/testkit';
+import { cleanup, scopeSql, startHub, uniqueName } from '@hub/testkit';
 import { customerService } from '../../../services/customer/src/service.ts';
 import { CUSTOMERS } from '../src/seed/data.ts';
-import { hubUser, json, loggedIn } from './hub.ts';
+import { hubUser, json, loggedIn, make } from './hub.ts';
 
 const LONG = 240_000;
 
@@ -60,5 +64,32 @@ describe('hub seed', () => {
     ]);
     const [count] = await scopeSql<{ n: string }>(scope, 'SELECT count(*) AS n FROM customers');
     expect(count?.n).toBe('0');
+  });
+
+  it('make seed signs in as the dev admin with a token file of its own, seeds, and signs out', { timeout: LONG }, async () => {
+    const { scope } = await startHub(customerService);
+    const dir = cleanup(mkdtempSync(join(tmpdir(), 'hub-seed-')), (d) => {
+      rmSync(d, { recursive: true, force: true });
+    });
+    const tokenFile = join(dir, 'token.json');
+    const env = { SEED_TOKEN_FILE: tokenFile, HUB_SEED_SERVICES: `customer=${scope.name},product=${uniqueName('prod')}` };
+    const r = await make(['seed'], env);
+    expect([r.code, r.stdout.trim()]).toEqual([
+      0,
+      `seed done: customers +${String(CUSTOMERS.length)}, products skipped, promotions skipped`,
+    ]);
+    expect(r.stderr).toContain('seeding as admin through ');
+    const [count] = await scopeSql<{ n: string }>(scope, 'SELECT count(*) AS n FROM customers');
+    expect(count?.n).toBe(String(CUSTOMERS.length));
+    expect(existsSync(tokenFile)).toBe(false); // signed out again
+
+    const again = await make(['seed'], env);
+    expect([again.code, again.stdout.trim()]).toEqual([0, 'seed done: customers +0, products skipped, promotions skipped']);
+
+    // A seed that fails fails make, says why, and still signs out.
+    const down = await make(['seed'], { ...env, HUB_URL: 'ws://127.0.0.1:9' });
+    expect(down.code).toBe(2); // make's own code for a failed recipe
+    expect(down.stderr).toMatch(/^hub: unavailable: cannot connect to ws:\/\/127\.0\.0\.1:9 /m);
+    expect(existsSync(tokenFile)).toBe(false);
   });
 });
