@@ -3,8 +3,9 @@
 SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
+SEED_TOKEN_FILE ?= .run/seed/token.json
 
-.PHONY: help install install-jaeger install-docker up up-prod build down test test-observability test-stack test-containers lint typecheck unit bench clean
+.PHONY: help install install-jaeger install-docker up up-prod build down seed test test-observability test-stack test-containers lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +30,12 @@ build: ## Compile every service to services/<name>/dist/main.js (esbuild bundle;
 
 down: ## Stop a `make up` running in another terminal
 	@$(NODE_TS) scripts/down.ts
+
+# Signs in as the dev user admin with a token file of its own (the user's `npx hub login` stays as
+# it is) and signs out again, whether the seed worked or not (make then fails if the seed did).
+seed: ## Load the demo data (customers, products, promotions) into a running `make up`, via the API; idempotent
+	@export HUB_TOKEN_FILE='$(SEED_TOKEN_FILE)'; npx hub login admin --password-stdin <<< admin-pass >/dev/null \
+	  && { npx hub seed; rc=$$?; npx hub logout >/dev/null; exit $$rc; }
 
 test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint

@@ -4,7 +4,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // file shares them, each test in its own namespace (see shared/testkit).
 export default defineConfig({
   test: {
-    include: ['shared/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['shared/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
     // Their own make targets: a whole `make up` of its own (vitest.supervision.config.ts, make test
     // runs it after this suite) and the traces suite (make test-observability, bounded, in .ci/run).
     exclude: [...configDefaults.exclude, 'tests/supervision/**', 'tests/traces/**'],

@@ -20,6 +20,14 @@ describe('the production realm', () => {
     expect(realm.clients.filter((c) => c.secret !== undefined).map((c) => c.clientId)).toEqual([]);
   });
 
+  it('lets the hub CLI sign users in with the device flow only (hub-cli: public, no password grant)', () => {
+    const clients = realm.clients as (Client & { publicClient?: boolean; attributes?: Record<string, string> })[];
+    const cli = clients.find((c) => c.clientId === 'hub-cli');
+    expect(cli?.publicClient).toBe(true);
+    expect(cli?.directAccessGrantsEnabled).toBe(false);
+    expect(cli?.attributes?.['oauth2.device.authorization.grant.enabled']).toBe('true');
+  });
+
   it('is the file the stack imports', () => {
     const stack = parse(readFileSync(`${repoRoot}/docker-stack.yml`, 'utf8')) as { configs: Record<string, { file: string }> };
     expect(`${repoRoot}/${stack.configs.keycloak_realm?.file.replace(/^\.\//, '') ?? ''}`).toBe(REALM_FILE);
@@ -34,7 +42,7 @@ describe('the dev/test realm (production realm + overlay)', () => {
     expect(realm.clients.find((c) => c.clientId === 'hub-test')?.directAccessGrantsEnabled).toBe(true);
     expect(realm.clients.find((c) => c.clientId === 'hub-service')?.secret).toBe('hub-service-dev-secret');
     expect(realm.clients.find((c) => c.clientId === 'hub-web')?.redirectUris).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
-    expect(realm.clients.map((c) => c.clientId)).toEqual(['admin-cli', 'hub-web', 'hub-service', 'hub-test']);
+    expect(realm.clients.map((c) => c.clientId)).toEqual(['admin-cli', 'hub-web', 'hub-service', 'hub-cli', 'hub-test']);
   });
 
   it('merges without changing its inputs', () => {
