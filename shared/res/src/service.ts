@@ -20,6 +20,7 @@ import { ResUsageError } from './errors.ts';
 import { loggingMiddleware, metricsMiddleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
 import type { PathParams } from './pattern.ts';
+import { Outgoing } from './outgoing.ts';
 import { QueryInbox } from './query-inbox.ts';
 import { KeyedQueue } from './queue.ts';
 import { Router } from './router.ts';
@@ -49,6 +50,7 @@ export class Service implements ServiceScope {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #options: ServiceOptions;
   readonly #core: ServiceCore;
+  readonly #outgoing: Outgoing;
   #nc: NatsConnection | undefined;
   #subs: Subscription[] = [];
   #state: State = 'idle';
@@ -61,6 +63,8 @@ export class Service implements ServiceScope {
     this.#queue = new KeyedQueue(options.queue);
     this.log = options.logger ?? pino({ name: options.name, level: options.logLevel ?? 'info' });
     this.#queries = new QueryInbox(() => this.connection, this.log);
+    const outgoing = new Outgoing(() => this.connection, this.log);
+    this.#outgoing = outgoing;
     const onEvent = options.metrics?.onEvent?.bind(options.metrics);
     const core: ServiceCore = {
       name: this.name,
@@ -71,7 +75,7 @@ export class Service implements ServiceScope {
       queries: this.#queries,
       connection: () => this.connection,
       publish: (subject, payload) => {
-        this.connection.publish(subject, payload);
+        outgoing.publish(subject, payload);
       },
       scope: (holds) => new Scope(core, holds),
       later: (ms, fn) => {
@@ -154,6 +158,7 @@ export class Service implements ServiceScope {
       reset: () => {
         this.reset();
       },
+      flush: () => this.flush(),
     });
     const { owned, shared } = this.#router.splitSubjects();
     const gated = d.gated(() => gate);
@@ -185,6 +190,16 @@ export class Service implements ServiceScope {
     return this.#scope.request(target, params, opts);
   }
 
+  /**
+   * Resolves once the NATS server has every message this service published before the call
+   * (events and replies are handed to the connection once per tick, see outgoing.ts).
+   * @example await service.flush(); // then hand a partition over
+   */
+  async flush(): Promise<void> {
+    this.#outgoing.flush();
+    await this.connection.flush();
+  }
+
   /** Stops intake, lets in-flight and queued handlers finish (bounded), then drains NATS. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -205,6 +220,7 @@ export class Service implements ServiceScope {
     const nc = this.#nc;
     const owned = nc !== undefined && !isConnection(this.#options.nats ?? { servers: '' });
     try {
+      if (nc !== undefined && !nc.isClosed()) this.#outgoing.flush();
       if (owned) await nc.drain();
       else await nc?.flush();
     } catch (err) {

@@ -396,7 +396,7 @@ export class Ownership implements RequestGate, Placement {
     const quiet = (await this.#host?.idleWhere((key) => this.partitionOf(key) === p, DRAIN_MS)) ?? true;
     if (!quiet) this.#o.log.warn({ partition: p }, 'releasing a partition with handlers still running');
     try {
-      await this.#nc?.flush(); // its events reach the gateways before the new owner's
+      await this.#host?.flush(); // its events reach the gateways before the new owner's
       await this.#o.leases.release(p, h.epoch, cut);
       this.#o.log.info({ partition: p, epoch: h.epoch }, 'partition released');
     } catch (err) {
