@@ -1,0 +1,94 @@
+/**
+ * Many RES WebSocket clients in one process, speaking the RES client protocol directly over `ws`
+ * (subscribe requests, result and event messages) rather than through resclient: the benchmark
+ * measures when Resgate's event reaches each connection, and resclient's per-client cache and
+ * event emitters would make this one process — handling every client's copy of an event in turn
+ * — the slowest part of the path it measures.
+ */
+import WebSocket from 'ws';
+
+/** A change event as one client received it. */
+export interface Received {
+  /** Index of the client. */
+  readonly client: number;
+  /** `<rid>.change` */
+  readonly event: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** performance.now() when it arrived. */
+  readonly at: number;
+}
+
+export interface Clients {
+  readonly size: number;
+  /** Every change event any client receives goes here. */
+  onChange: (r: Received) => void;
+  close(): void;
+}
+
+interface Message {
+  readonly id?: number;
+  readonly result?: unknown;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly event?: string;
+  readonly data?: { readonly values?: Record<string, unknown> };
+}
+
+/** Opens one connection and subscribes it to `rids`. */
+function open(url: string, index: number, rids: readonly string[], sink: () => (r: Received) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const pending = new Map<number, { ok: () => void; fail: (e: Error) => void }>();
+    let next = 1;
+    ws.on('message', (raw: Buffer) => {
+      const at = performance.now();
+      const m = JSON.parse(raw.toString('utf8')) as Message;
+      if (m.event !== undefined) {
+        if (m.event.endsWith('.change') && m.data?.values) sink()({ client: index, event: m.event, values: m.data.values, at });
+        return;
+      }
+      const p = m.id === undefined ? undefined : pending.get(m.id);
+      if (p === undefined || m.id === undefined) return;
+      pending.delete(m.id);
+      if (m.error) p.fail(new Error(`subscribe failed: ${m.error.code} ${m.error.message}`));
+      else p.ok();
+    });
+    ws.on('error', reject);
+    ws.on('open', () => {
+      const subscribed = rids.map(
+        (rid) =>
+          new Promise<void>((ok, fail) => {
+            const id = next++;
+            pending.set(id, { ok, fail });
+            ws.send(JSON.stringify({ id, method: `subscribe.${rid}` }));
+          }),
+      );
+      Promise.all(subscribed).then(() => { resolve(ws); }, reject);
+    });
+  });
+}
+
+/**
+ * Opens `n` clients (a batch at a time, so Resgate's header auth is not flooded), each subscribed
+ * to every RID in `rids`.
+ * @example const clients = await openClients('ws://127.0.0.1:8080', 1000, ['customer.customer.1']);
+ */
+export async function openClients(url: string, n: number, rids: readonly string[], batch = 50): Promise<Clients> {
+  const sockets: WebSocket[] = [];
+  const clients: Clients = {
+    size: n,
+    onChange: () => undefined,
+    close: () => {
+      for (const ws of sockets) ws.terminate();
+    },
+  };
+  try {
+    for (let i = 0; i < n; i += batch) {
+      const count = Math.min(batch, n - i);
+      sockets.push(...(await Promise.all(Array.from({ length: count }, (_, k) => open(url, i + k, rids, () => clients.onChange)))));
+    }
+  } catch (err) {
+    clients.close();
+    throw err;
+  }
+  return clients;
+}
