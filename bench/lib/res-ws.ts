@@ -20,6 +20,8 @@ export interface Received {
 
 export interface Clients {
   readonly size: number;
+  /** Per client, the models its subscriptions returned (by RID): the state its events apply to. */
+  readonly models: readonly Readonly<Record<string, Readonly<Record<string, unknown>>>>[];
   /** Every change event any client receives goes here. */
   onChange: (r: Received) => void;
   close(): void;
@@ -27,14 +29,20 @@ export interface Clients {
 
 interface Message {
   readonly id?: number;
-  readonly result?: unknown;
+  readonly result?: { readonly models?: Record<string, Record<string, unknown>> };
   readonly error?: { readonly code: string; readonly message: string };
   readonly event?: string;
   readonly data?: { readonly values?: Record<string, unknown> };
 }
 
-/** Opens one connection and subscribes it to `rids`. */
-function open(url: string, index: number, rids: readonly string[], sink: () => (r: Received) => void): Promise<WebSocket> {
+/** Opens one connection and subscribes it to `rids`; `models` gets the models the subscriptions return. */
+function open(
+  url: string,
+  index: number,
+  rids: readonly string[],
+  sink: () => (r: Received) => void,
+  models: Record<string, Record<string, unknown>>,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     const pending = new Map<number, { ok: () => void; fail: (e: Error) => void }>();
@@ -50,7 +58,10 @@ function open(url: string, index: number, rids: readonly string[], sink: () => (
       if (p === undefined || m.id === undefined) return;
       pending.delete(m.id);
       if (m.error) p.fail(new Error(`subscribe failed: ${m.error.code} ${m.error.message}`));
-      else p.ok();
+      else {
+        Object.assign(models, m.result?.models);
+        p.ok();
+      }
     });
     ws.on('error', reject);
     ws.on('open', () => {
@@ -74,8 +85,10 @@ function open(url: string, index: number, rids: readonly string[], sink: () => (
  */
 export async function openClients(url: string, n: number, rids: readonly string[], batch = 50): Promise<Clients> {
   const sockets: WebSocket[] = [];
+  const models = Array.from({ length: n }, () => ({}));
   const clients: Clients = {
     size: n,
+    models,
     onChange: () => undefined,
     close: () => {
       for (const ws of sockets) ws.terminate();
@@ -84,7 +97,7 @@ export async function openClients(url: string, n: number, rids: readonly string[
   try {
     for (let i = 0; i < n; i += batch) {
       const count = Math.min(batch, n - i);
-      sockets.push(...(await Promise.all(Array.from({ length: count }, (_, k) => open(url, i + k, rids, () => clients.onChange)))));
+      sockets.push(...(await Promise.all(Array.from({ length: count }, (_, k) => open(url, i + k, rids, () => clients.onChange, models[i + k] ?? {})))));
     }
   } catch (err) {
     clients.close();
