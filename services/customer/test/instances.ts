@@ -3,13 +3,22 @@
  * processes (crash-child.ts, the code path of main.ts), stopped by PID — gracefully (SIGTERM),
  * killed (SIGKILL) or frozen (SIGSTOP/SIGCONT).
  */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ManagedProcess, waitUntil } from '@hub/servers';
+import { ManagedProcess, repoRoot, waitUntil } from '@hub/servers';
 import { cleanup, hub, type DataScope } from '@hub/testkit';
 import { fnv1a } from '../../../shared/service/src/ownership.ts';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+
+/** Every instance's output also goes to .run/instances/<scope>.log, to read after a failure. */
+function logFile(scope: DataScope): string {
+  const dir = join(repoRoot, '.run', 'instances');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${scope.name}.log`);
+}
 
 export interface Instance {
   readonly proc: ManagedProcess;
@@ -24,6 +33,7 @@ export async function startInstance(
 ): Promise<Instance> {
   let id: string | undefined;
   const output: string[] = [];
+  const file = logFile(scope);
   const proc = ManagedProcess.start({
     name: 'customer',
     command: process.execPath,
@@ -36,10 +46,11 @@ export async function startInstance(
       REDIS_URL: scope.redisUrl,
       OPS_PORT: '0',
       HUB_PARTITIONS: String(o.partitions ?? 8),
-      LOG_LEVEL: o.logLevel ?? 'warn',
+      LOG_LEVEL: o.logLevel ?? 'info',
     },
     stopSignal: 'SIGTERM',
     log: (_, line) => {
+      appendFileSync(file, `${String(Date.now())} ${line}\n`);
       const m = /^READY (\S+)/.exec(line.trim());
       if (m) id = m[1];
       else output.push(line);

@@ -127,6 +127,8 @@ export class Ownership implements RequestGate, Placement {
   #closed = false;
   #degraded = false;
   #started = false;
+  /** When this instance's NATS connection last (re)started (`performance.now()`). */
+  #connectedAt = 0;
 
   constructor(o: OwnershipOptions) {
     this.#o = o;
@@ -167,12 +169,7 @@ export class Ownership implements RequestGate, Placement {
     const now = performance.now();
     if (h !== undefined && h.admitting && (now < h.validUntil || (this.#degraded && msg.subject.startsWith('get.')))) {
       const prefix = prefixOf(reply);
-      const marker = h.skip?.get(prefix);
-      if (marker !== undefined) {
-        // Before the previous owner's cut for this requester: that owner answered it.
-        if (marker === reply) h.skip?.delete(prefix);
-        return false;
-      }
+      if (this.#beforeCut(h, prefix, reply, msg)) return false;
       h.last.set(prefix, { reply, at: now });
       return true;
     }
@@ -209,6 +206,10 @@ export class Ownership implements RequestGate, Placement {
   /** Joins: subscribes the notices, takes this instance's partitions, then keeps ticking. */
   async start(nc: NatsConnection): Promise<void> {
     this.#nc = nc;
+    this.#connectedAt = performance.now();
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'reconnect') this.#connectedAt = performance.now();
+    })().catch(() => undefined);
     await this.#o.leases.ensure();
     const svc = this.#o.service;
     this.#subs = [
@@ -301,8 +302,14 @@ export class Ownership implements RequestGate, Placement {
       return;
     }
     for (const [p, h] of this.#held) {
-      if (r.renewed.get(p) === h.epoch) h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
-      else if (h.admitting) {
+      if (r.renewed.get(p) === h.epoch) {
+        const lapsed = performance.now() >= h.validUntil;
+        h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
+        // Renewed under the same epoch after this instance's own validity had run out (a slow tick
+        // on a busy machine, or Postgres away for a while): nobody else could take the partition
+        // meanwhile, so what this instance kept instead of answering was answered by no one.
+        if (lapsed && h.admitting) this.#replayKept(p, h);
+      } else if (h.admitting) {
         this.#held.delete(p);
         this.#o.log.warn({ partition: p }, 'lease lost');
       }
@@ -352,11 +359,7 @@ export class Ownership implements RequestGate, Placement {
     }
     if (prev.kind === 'released') h.skip = this.#skipMap(prev.handover as Cut | null);
     for (const k of fresh) {
-      const marker = h.skip?.get(k.prefix);
-      if (marker !== undefined) {
-        if (marker === k.reply) h.skip?.delete(k.prefix);
-        continue;
-      }
+      if (this.#beforeCut(h, k.prefix, k.reply, k.msg)) continue;
       h.last.set(k.prefix, { reply: k.reply, at: k.at });
       this.#host?.redeliver(k.msg);
     }
@@ -370,11 +373,40 @@ export class Ownership implements RequestGate, Placement {
     return true;
   }
 
-  /** The cut's markers still inside the window this instance keeps requests for. */
+  /** Answers, in arrival order, the still-fresh requests of `p` this instance kept while not admitting them. */
+  #replayKept(p: number, h: Held): void {
+    const now = performance.now();
+    const kept = this.#kept.filter((k) => k.p === p && now - k.at < KEEP_MS);
+    this.#kept = this.#kept.filter((k) => k.p !== p);
+    for (const k of kept) {
+      h.last.set(k.prefix, { reply: k.reply, at: k.at });
+      this.#host?.redeliver(k.msg);
+    }
+    if (kept.length > 0) this.#o.log.warn({ partition: p, replayed: kept.length }, 'lease validity had lapsed; kept requests answered');
+  }
+
+  /**
+   * True for a call the previous owner answered: it came before that owner's cut for its requester.
+   * Gets are answered anyway — twice is harmless, and a gateway whose get goes unanswered (after a
+   * reset) ignores the resource's events until it times out.
+   */
+  #beforeCut(h: Held, prefix: string, reply: string, msg: Msg): boolean {
+    const marker = h.skip?.get(prefix);
+    if (marker === undefined) return false;
+    if (marker === reply) h.skip?.delete(prefix);
+    return !msg.subject.startsWith('get.');
+  }
+
+  /**
+   * The cut's markers this instance can still see pass: inside the window it keeps requests for,
+   * and published after its connection to NATS (re)started — a marker older than that was never
+   * delivered here, so every request kept from that requester comes after it.
+   */
   #skipMap(cut: Cut | null): Map<string, string> | undefined {
     if (cut === null) return undefined;
+    const connectedFor = performance.now() - this.#connectedAt;
     const m = new Map<string, string>();
-    for (const [prefix, c] of Object.entries(cut)) if (c.ageMs < KEEP_MS) m.set(prefix, c.reply);
+    for (const [prefix, c] of Object.entries(cut)) if (c.ageMs < KEEP_MS && c.ageMs < connectedFor) m.set(prefix, c.reply);
     return m.size === 0 ? undefined : m;
   }
 
