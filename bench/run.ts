@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'customer-get': () => import('./customer-get.ts'),
   'customer-set': () => import('./customer-set.ts'),
   fanout: () => import('./fanout.ts'),
+  'multi-instance': () => import('./multi-instance.ts'),
   rest: () => import('./rest.ts'),
   startup: () => import('./startup.ts'),
 };

@@ -80,10 +80,17 @@ function open(
 
 /**
  * Opens `n` clients (a batch at a time, so Resgate's header auth is not flooded), each subscribed
- * to every RID in `rids`.
+ * to every RID in `rids`. `prepare` gets the clients before the first opens: an `onChange` it sets
+ * sees every event (one set after this resolves misses those that came meanwhile).
  * @example const clients = await openClients('ws://127.0.0.1:8080', 1000, ['customer.customer.1']);
  */
-export async function openClients(url: string, n: number, rids: readonly string[], batch = 50): Promise<Clients> {
+export async function openClients(
+  url: string,
+  n: number,
+  rids: readonly string[],
+  batch = 50,
+  prepare: (clients: Clients) => void = () => undefined,
+): Promise<Clients> {
   const sockets: WebSocket[] = [];
   const models = Array.from({ length: n }, () => ({}));
   const clients: Clients = {
@@ -94,6 +101,7 @@ export async function openClients(url: string, n: number, rids: readonly string[
       for (const ws of sockets) ws.terminate();
     },
   };
+  prepare(clients);
   try {
     for (let i = 0; i < n; i += batch) {
       const count = Math.min(batch, n - i);
