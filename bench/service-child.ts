@@ -1,7 +1,8 @@
 /**
  * A service as benchmarks run it: its own process (a core of its own, as in production), the
  * production configuration and path (store, cache, relay, default middleware), quiet logs. The
- * service is named by the first argument (`customer`, `identity`, `library`).
+ * service is named by the first argument (`customer`, `identity`, `library`); BENCH_SERVICE_NAME
+ * runs it under another name (its own RIDs, schema and cache prefix), as several deployments.
  */
 import { configOrExit } from '@hub/res';
 import { configSchemaOf, createHubService, type Defined } from '@hub/service';
@@ -12,7 +13,11 @@ const mod = (await import(`../services/${name}/src/service.ts`)) as Record<strin
 const defined = Object.values(mod).find((v): v is Defined<z.ZodObject, object> => typeof v === 'object' && v !== null && 'definition' in v);
 if (defined === undefined) throw new Error(`services/${name}/src/service.ts defines no service`);
 const c = configOrExit(configSchemaOf(defined.definition));
-const service = await createHubService(defined, { config: { ...c, LOG_LEVEL: 'warn' } as never });
+const rename = process.env.BENCH_SERVICE_NAME;
+const service = await createHubService(defined, {
+  config: { ...c, LOG_LEVEL: 'warn' } as never,
+  ...(rename === undefined || rename === '' ? {} : { name: rename }),
+});
 await service.start();
 process.stdout.write('READY\n');
 process.on('SIGTERM', () => { void service.close().then(() => process.exit(0)); });

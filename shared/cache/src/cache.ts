@@ -8,10 +8,13 @@
  *   come back deep-frozen: one object is shared by every reader (near cache, single flight), so
  *   none may change it under the others — and callers may key their own memos on it.
  * - `invalidate(key)`: call after commit and BEFORE sending the RES event, so a client that saw
- *   the event never reads the old value. A load that started before the invalidation does not
- *   write its (possibly old) result back — on any instance: each key has a generation counter in
- *   Redis that an invalidation bumps, read with the value on a miss, and a fill only succeeds if
- *   the generation is still the one the load started under.
+ *   the event never reads the old value: it resolves once the invalidation is sent, ahead of every
+ *   later read of this instance (one connection, answered in order); `settled()` once Redis has
+ *   answered it — what other instances' reads need (an ownership handover waits for it). A load
+ *   that started before the invalidation does not write its (possibly old) result back — on any
+ *   instance: each key has a generation counter in Redis that an invalidation bumps, read with the
+ *   value on a miss, and a fill only succeeds if the generation is still the one the load started
+ *   under.
  * - Redis down: reads go to the loader (logged once per outage, counted in `stats`). An
  *   invalidation that could not reach Redis makes every cached value suspect: the cache is
  *   bypassed until this prefix has been flushed on reconnect, so it never serves a stale value.
@@ -35,7 +38,6 @@ const INVALIDATE = `for i = 1, #KEYS, 2 do redis.call('DEL', KEYS[i]) redis.call
 
 type HubRedis = Redis & {
   hubFill(value: string, gen: string, expectedGen: string, payload: string, ttl: number): Promise<number>;
-  hubInvalidate(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 /** While the cache is suspect and connected, retry the flush this often. */
 const FLUSH_RETRY_MS = 1000;
@@ -67,7 +69,10 @@ export interface CacheStats {
 
 export interface Cache {
   read<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /** Resolves once the invalidation is sent: every later read of this instance sees it (see `settled`). */
   invalidate(key: string): Promise<void>;
+  /** Resolves once every invalidation so far has been answered by Redis (or has failed). */
+  settled(): Promise<void>;
   /** Usable right now (connected and not awaiting a flush). */
   readonly healthy: boolean;
   readonly stats: Readonly<CacheStats>;
@@ -87,7 +92,6 @@ export function createCache(o: CacheOptions): Cache {
     retryStrategy: (times) => Math.min(times * 100, 2000), // reconnect forever
   }) as HubRedis;
   redis.defineCommand('hubFill', { numberOfKeys: 2, lua: FILL_IF_CURRENT });
-  redis.defineCommand('hubInvalidate', { lua: INVALIDATE });
   const ttl = o.ttlSeconds ?? DEFAULT_TTL_S;
   const negTtl = o.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_S;
   // A generation outlives any load that could have read it (loads take seconds, not minutes); an
@@ -153,25 +157,49 @@ export function createCache(o: CacheOptions): Cache {
   };
 
   // Invalidations are coalesced: every key invalidated in one burst (e.g. by all writes whose
-  // commits arrived together) goes out in one script call (DEL, new generation), and each caller
-  // resumes once the call holding its key has been answered: one round trip per burst, not per write. A burst ends on
-  // nextTick: after the current I/O callback and the promise callbacks it set off.
-  let pendingDel: { keys: Set<string>; done: Promise<void> } | undefined;
+  // commits arrived together) goes out in one script call (DEL, new generation) on nextTick: after
+  // the current I/O callback and the promise callbacks it set off. `invalidate` resolves once that
+  // call is SENT, not answered: Redis runs one connection's commands in order, so every read this
+  // instance sends afterwards comes after it — no round trip between a commit and its RES event.
+  // Until its answer arrives the invalidation is unconfirmed: a read sent after it trusts its
+  // reply only if the invalidation succeeded (else it reads from the loader), and `settled()`
+  // waits for the answers (a partition handover, close).
+  let pendingDel: { keys: Set<string>; sent: Promise<void> } | undefined;
+  /** Per full key, its last invalidation sent and not yet answered: resolves true if it succeeded. */
+  const unconfirmed = new Map<string, Promise<boolean>>();
+  const unanswered = new Set<Promise<boolean>>();
+  const invalidationFailed = (err: unknown): void => {
+    suspect = true; // the old value may still be in Redis: bypass until flushed
+    startFlush();
+    failed(err, 'invalidate');
+  };
+  const sendDel = (keys: ReadonlySet<string>): void => {
+    const args = [...keys].flatMap((k) => [k, gen(k)]);
+    // EVAL, not EVALSHA: ioredis resends an EVALSHA that found no script as EVAL, after any read
+    // sent meanwhile — which would then run before the invalidation it was sent behind.
+    const answered = redis.eval(INVALIDATE, args.length, ...args, genTtl).then(() => true, (err: unknown) => { invalidationFailed(err); return false; });
+    unanswered.add(answered);
+    for (const k of keys) unconfirmed.set(k, answered);
+    void answered.then(() => {
+      unanswered.delete(answered);
+      for (const k of keys) if (unconfirmed.get(k) === answered) unconfirmed.delete(k);
+    });
+  };
   const del = (key: string): Promise<void> => {
     if (pendingDel === undefined) {
       const keys = new Set<string>();
-      const done = new Promise<void>((resolve, reject) => {
+      const sent = new Promise<void>((resolve, reject) => {
         process.nextTick(() => {
           pendingDel = undefined;
           if (redis.status !== 'ready') { reject(new Error(`redis ${redis.status}`)); return; }
-          const args = [...keys].flatMap((k) => [k, gen(k)]);
-          redis.hubInvalidate(args.length, ...args, genTtl).then(() => { resolve(); }, reject);
+          sendDel(keys);
+          resolve();
         });
       });
-      pendingDel = { keys, done };
+      pendingDel = { keys, sent };
     }
     pendingDel.keys.add(key);
-    return pendingDel.done;
+    return pendingDel.sent;
   };
 
   const read = async <T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> => {
@@ -182,18 +210,22 @@ export function createCache(o: CacheOptions): Cache {
       if (local) { stats.hits++; stats.nearHits++; return local.value as T | undefined; } // frozen when put
       try {
         // A read sent before a pending invalidation of its key could read (and near-cache) the old
-        // value; once that is answered, the read goes out ahead of any later invalidation.
-        while (pendingDel?.keys.has(full(key))) await pendingDel.done;
+        // value; once that is sent, the read goes out behind it.
+        while (pendingDel?.keys.has(full(key))) await pendingDel.sent;
+        const before = unconfirmed.get(full(key));
         const epoch = near?.epoch() ?? 0;
         const [hit, generation] = await redis.mget(full(key), gen(full(key)));
-        if (hit !== null && hit !== undefined) {
+        // Replies come in order: the invalidation sent before this read has its answer by now.
+        if (before !== undefined && !(await before)) stats.fallbacks++; // it failed: what we read may be old
+        else if (hit !== null && hit !== undefined) {
           stats.hits++;
           const value = hit === NOT_FOUND ? undefined : deepFreeze(JSON.parse(hit) as T);
           near?.put(full(key), value, epoch);
           return value;
+        } else {
+          stats.misses++;
+          missGeneration = generation ?? '0';
         }
-        stats.misses++;
-        missGeneration = generation ?? '0';
       } catch (err) {
         stats.fallbacks++;
         failed(err, 'get');
@@ -218,18 +250,26 @@ export function createCache(o: CacheOptions): Cache {
     try {
       await del(full(key));
     } catch (err) {
-      suspect = true; // the old value may still be in Redis: bypass until flushed
-      startFlush();
-      failed(err, 'invalidate');
+      invalidationFailed(err);
+    }
+  };
+
+  /** Resolves once every invalidation requested so far has been answered (or has failed). */
+  const settled = async (): Promise<void> => {
+    while (pendingDel !== undefined || unanswered.size > 0) {
+      await pendingDel?.sent.catch(() => undefined);
+      await Promise.all([...unanswered]);
     }
   };
 
   return {
     read,
     invalidate,
+    settled,
     get healthy() { return usable(); },
     stats,
     close: async () => {
+      await settled(); // an invalidation lost at close would leave the old value for the next process
       closed = true;
       clearTimeout(retry);
       if (flushing) await flushing;

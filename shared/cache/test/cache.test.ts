@@ -1,5 +1,6 @@
 // The read-through cache against the real Redis: single flight, negative caching, no stale
 // write-back, and near-cache coherence between two instances sharing one prefix.
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { cleanup, hub, uniqueName, waitFor } from '@hub/testkit';
 import { createCache, type Cache } from '@hub/cache';
@@ -120,5 +121,30 @@ describe('@hub/cache', () => {
     const read = c.read('k', load); // same turn: the DEL has not been sent yet
     expect(await read).toEqual({ v: 2 });
     await invalidated;
+  });
+
+  it('a read sent right after an invalidation that Redis refuses does not return the old value', async () => {
+    // Intent: invalidate resolves once its DEL is sent, not answered, so a failure is learnt only
+    // after a read sent behind it; that read must go to the loader rather than trust the value it
+    // got. The refusal is real: a Redis user that may do anything but DEL.
+    const acl = async (...args: string[]): Promise<void> => {
+      const admin = new Redis(hub().redisUrl);
+      try { await admin.call('ACL', ...args); } finally { admin.disconnect(); }
+    };
+    const user = uniqueName('nodel');
+    await acl('SETUSER', user, 'on', `>${user}-pw`, '~*', '&*', '+@all', '-del');
+    cleanup(user, (u) => acl('DELUSER', u));
+    const url = new URL(hub().redisUrl);
+    url.username = user;
+    url.password = `${user}-pw`;
+    const c = cleanup(createCache({ url: url.toString(), prefix: uniqueName('c') }), (x) => x.close());
+    await waitFor(() => c.healthy, 'redis');
+    let stored = { v: 1 };
+    const load = () => Promise.resolve(stored);
+    expect(await c.read('k', load)).toEqual({ v: 1 }); // now cached in Redis
+    stored = { v: 2 };
+    await c.invalidate('k'); // sent; Redis will refuse its DEL
+    expect(await c.read('k', load)).toEqual({ v: 2 });
+    expect(c.healthy).toBe(false); // the cache bypasses itself until it is flushed
   });
 });

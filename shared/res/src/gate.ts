@@ -24,6 +24,8 @@ export interface GateHost {
   idleWhere(match: (key: string) => boolean, timeoutMs: number): Promise<boolean>;
   /** `system.reset` for every resource pattern the service owns. */
   reset(): void;
+  /** Resolves once the NATS server has every event and reply this instance published so far. */
+  flush(): Promise<void>;
 }
 
 /** Builds the gate once the service is connected. */

@@ -20,6 +20,7 @@ import { ResUsageError } from './errors.ts';
 import { loggingMiddleware, metricsMiddleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
 import type { PathParams } from './pattern.ts';
+import { Outgoing } from './outgoing.ts';
 import { QueryInbox } from './query-inbox.ts';
 import { KeyedQueue } from './queue.ts';
 import { Router } from './router.ts';
@@ -52,6 +53,7 @@ export class Service implements ServiceScope {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #options: ServiceOptions;
   readonly #core: ServiceCore;
+  readonly #outgoing: Outgoing;
   #nc: NatsConnection | undefined;
   #subs: Subscription[] = [];
   #state: State = 'idle';
@@ -70,6 +72,8 @@ export class Service implements ServiceScope {
         this.#resetLate(rname);
       },
     );
+    const outgoing = new Outgoing(() => this.connection, this.log);
+    this.#outgoing = outgoing;
     const onEvent = options.metrics?.onEvent?.bind(options.metrics);
     const core: ServiceCore = {
       name: this.name,
@@ -80,7 +84,7 @@ export class Service implements ServiceScope {
       queries: this.#queries,
       connection: () => this.connection,
       publish: (subject, payload) => {
-        this.connection.publish(subject, payload);
+        outgoing.publish(subject, payload);
       },
       scope: (holds) => new Scope(core, holds),
       later: (ms, fn) => {
@@ -187,6 +191,7 @@ export class Service implements ServiceScope {
       reset: () => {
         this.reset();
       },
+      flush: () => this.flush(),
     });
     const { owned, shared } = this.#router.splitSubjects();
     const gated = d.gated(() => gate);
@@ -218,6 +223,16 @@ export class Service implements ServiceScope {
     return this.#scope.request(target, params, opts);
   }
 
+  /**
+   * Resolves once the NATS server has every message this service published before the call
+   * (events and replies are handed to the connection once per tick, see outgoing.ts).
+   * @example await service.flush(); // then hand a partition over
+   */
+  async flush(): Promise<void> {
+    this.#outgoing.flush();
+    await this.connection.flush();
+  }
+
   /** Stops intake, lets in-flight and queued handlers finish (bounded), then drains NATS. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -238,6 +253,7 @@ export class Service implements ServiceScope {
     const nc = this.#nc;
     const owned = nc !== undefined && !isConnection(this.#options.nats ?? { servers: '' });
     try {
+      if (nc !== undefined && !nc.isClosed()) this.#outgoing.flush();
       if (owned) await nc.drain();
       else await nc?.flush();
     } catch (err) {

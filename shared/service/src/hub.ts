@@ -226,6 +226,7 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
             service: name,
             leases: new Leases(leaseDb, Ownership.instanceId(), config.HUB_PARTITIONS ?? 1, LEASE_TTL_MS),
             relay: store.relay,
+            cache,
             log,
           });
     // One binding per service instance: the data's tables and the resources share it.

@@ -106,6 +106,8 @@ export interface OwnershipOptions {
   readonly service: string;
   readonly leases: Leases;
   readonly relay: Relay | undefined;
+  /** The read cache: a handover waits until its invalidations are answered (the next owner reads it on its own connection). */
+  readonly cache?: { settled(): Promise<void> } | undefined;
   readonly log: Logger;
 }
 
@@ -434,7 +436,8 @@ export class Ownership implements RequestGate, Placement {
     const quiet = (await this.#host?.idleWhere((key) => this.partitionOf(key) === p, DRAIN_MS)) ?? true;
     if (!quiet) this.#o.log.warn({ partition: p }, 'releasing a partition with handlers still running');
     try {
-      await this.#nc?.flush(); // its events reach the gateways before the new owner's
+      await this.#o.cache?.settled();
+      await this.#host?.flush(); // its events reach the gateways before the new owner's
       await this.#o.leases.release(p, h.epoch, cut);
       this.#o.log.info({ partition: p, epoch: h.epoch }, 'partition released');
     } catch (err) {

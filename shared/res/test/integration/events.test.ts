@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectNats, nextEvent, openClient, resgateHttp, waitFor } from '@hub/testkit';
 import { collection, deleteAction, defineResource, model, z } from '../../src/internal.ts';
-import { errorOf, getCollection, startService } from './fixture.ts';
+import { errorOf, getCollection, rawRequest, startService } from './fixture.ts';
 
 const open = () => true;
 
@@ -188,5 +188,40 @@ describe('events', () => {
       expect((await errorOf(client.call(`${service.name}.item`, 'fake', reserved))).code).toBe('system.internalError');
     }
     expect(m.toJSON()).toEqual({ a: 1 });
+  });
+
+  it('an event the NATS server would refuse (over max_payload) fails its handler, and nothing is sent before the error', async () => {
+    // Events leave once per tick (outgoing.ts); what the server would refuse is still refused at
+    // the handler's `change`, so the caller gets an error instead of a reply for a lost event.
+    const item = defineResource({
+      pattern: 'item',
+      kind: 'model',
+      access: open,
+      get: () => model({ a: 1 }),
+      calls: {
+        grow: {
+          params: z.object({ bytes: z.number() }),
+          handler: ({ input, change }) => {
+            change({ a: 'x'.repeat(input.bytes) });
+          },
+        },
+      },
+    });
+    const service = await startService([item], { logLevel: 'silent' });
+    const max = service.connection.info?.max_payload ?? 1024 * 1024;
+    const nc = await connectNats();
+    const events: string[] = [];
+    nc.subscribe(`event.${service.name}.item.>`, {
+      callback: (_e, msg) => {
+        events.push(msg.string());
+      },
+    });
+    await nc.flush();
+    const refused = await rawRequest(nc, `call.${service.name}.item.grow`, { params: { bytes: max } });
+    expect(refused.error?.code).toBe('system.internalError');
+    // Same connection for the event subscription and the reply: an event sent before it would be here.
+    expect(events).toEqual([]);
+    expect((await rawRequest(nc, `call.${service.name}.item.grow`, { params: { bytes: 10 } })).result).toBeNull();
+    await waitFor(() => events.length === 1, 'the small change event');
   });
 });
