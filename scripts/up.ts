@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startPlatform, startServices, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
+import { buildWebApp, startPlatform, startServices, type Platform, type PlatformUrls, type StartedService } from '@hub/servers';
 import { assertPortsFree, PID_FILE, portsFromEnv, RUN_DIR } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
@@ -17,6 +17,7 @@ function say(message: string): void {
 
 function banner(urls: PlatformUrls, services: StartedService[]): string {
   const rows = [
+    ['Web app (sign in as reader, writer or admin)', urls.appUrl],
     ['Traefik (clients: REST + WebSocket)', `${urls.traefikUrl}/api/…   ${urls.traefikWsUrl}`],
     ['Resgate HTTP / WebSocket', `${urls.resgateHttpUrl}/api/…   ${urls.resgateWsUrl}`],
     ['Keycloak', `${urls.keycloakUrl}/admin  (admin / ${urls.keycloakAdminPassword})`],
@@ -30,7 +31,7 @@ function banner(urls: PlatformUrls, services: StartedService[]): string {
   ];
   const width = Math.max(...rows.map(([k]) => (k ?? '').length));
   const lines = rows.map(([k, v]) => `  ${(k ?? '').padEnd(width)}  ${v ?? ''}`);
-  return `\nService Hub is up.\n${lines.join('\n')}\n\nTry: curl ${urls.traefikUrl}/api/library/books\nStop: Ctrl-C here, or \`make down\` from another terminal.\n\n`;
+  return `\nService Hub is up.\n${lines.join('\n')}\n\nOpen ${urls.appUrl} in a browser (users reader / writer / admin, password <name>-pass).\nTry: curl ${urls.traefikUrl}/api/library/books\nStop: Ctrl-C here, or \`make down\` from another terminal.\n\n`;
 }
 
 async function main(): Promise<void> {
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     process.on(sig, () => { void stop(sig).then(() => process.exit(0)); });
   }
   try {
+    // Before the servers: a build error then costs no Keycloak start.
+    await buildWebApp({ log: logs.line, progress: say });
     platform = await startPlatform({
       ports,
       runDir: RUN_DIR,

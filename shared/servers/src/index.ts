@@ -17,5 +17,6 @@ export type { RunningServer } from './server.ts';
 export { freePort, envPort } from './ports.ts';
 export { waitUntil, httpOk, tcpOpen } from './wait.ts';
 export { repoRoot, localDir, bin } from './paths.ts';
-export { discoverServices, serviceEnv, startServices } from './services.ts';
+export { discoverServices, serviceEnv, startServices, WEB_SERVICE } from './services.ts';
+export { buildWebApp, webSourceHash, WEB_DIR } from './web.ts';
 export type { StartedService } from './services.ts';

@@ -20,6 +20,8 @@ export interface KeycloakOptions {
   adminPassword: string;
   /** Substituted for `${HUB_IDENTITY_BACKCHANNEL_URL}` in the realm JSON at import. */
   backchannelLogoutUrl: string;
+  /** Substituted for `${HUB_WEB_ORIGIN}`: the web app's origin, the only one `hub-web` redirects to. */
+  webOrigin?: string;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -56,6 +58,7 @@ export async function startKeycloak(o: KeycloakOptions): Promise<RunningKeycloak
       KC_BOOTSTRAP_ADMIN_PASSWORD: o.adminPassword,
       // Keycloak resolves ${VAR} placeholders in imported realm files from its environment.
       HUB_IDENTITY_BACKCHANNEL_URL: o.backchannelLogoutUrl,
+      ...(o.webOrigin === undefined ? {} : { HUB_WEB_ORIGIN: o.webOrigin }),
       JAVA_OPTS_KC_HEAP: process.env.JAVA_OPTS_KC_HEAP ?? '-Xms64m -Xmx768m',
     },
     log: o.log,

@@ -24,6 +24,8 @@ export interface PlatformPorts {
   traefikAdmin: number;
   /** The identity service's back-channel logout endpoint (Keycloak posts logouts there). */
   identityBackchannel: number;
+  /** The web app's own HTTP port (browsers reach it through Traefik at `/`). */
+  web: number;
 }
 
 /** Everything a client, service or test needs to reach the platform. */
@@ -42,6 +44,14 @@ export interface PlatformUrls {
   traefikWsUrl: string;
   /** Where Keycloak posts back-channel logouts: the identity service listens there. */
   identityBackchannelUrl: string;
+  /** The web app's own server (services/web), behind Traefik. */
+  webUrl: string;
+  /**
+   * The web app's public origin, as browsers must use it: Traefik's entry point on `localhost`
+   * (the host Keycloak's issuer uses). Resgate allows only this origin, and the realm's `hub-web`
+   * client redirects only to it.
+   */
+  appUrl: string;
 }
 
 export interface PlatformOptions {
@@ -69,6 +79,11 @@ function backchannelUrl(port: number): string {
   return `http://127.0.0.1:${port}/backchannel-logout`;
 }
 
+/** The web app's public origin: Traefik's entry point, named as browsers reach it. */
+function appOrigin(traefikPort: number): string {
+  return `http://localhost:${traefikPort}`;
+}
+
 /**
  * Starts NATS, PostgreSQL, Redis and Keycloak in parallel, then Resgate and Traefik.
  * If any server fails to start, the ones already up are stopped before the error is rethrown.
@@ -94,12 +109,12 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const natsP = track('nats', () => startNats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
-      track('resgate', () => startResgate({ port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, ...o.resgate, log })),
+      track('resgate', () => startResgate({ port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, allowOrigin: appOrigin(p.traefik), ...o.resgate, log })),
     );
     const keycloakP = track('keycloak', () =>
       startKeycloak({
         port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
-        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), log,
+        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), webOrigin: appOrigin(p.traefik), log,
       }),
     );
     const all = await Promise.allSettled([
@@ -108,7 +123,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       track('postgres', () => startPostgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
       track('redis', () => startRedis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
-      resgateP.then((resgate) => track('traefik', () => startTraefik({ port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log }))),
+      resgateP.then((resgate) => track('traefik', () => startTraefik({ port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, webUrl: `http://127.0.0.1:${p.web}`, log }))),
     ]);
     // Wait for every start to settle before cleaning up, so no late starter is left running.
     const failed = all.find((r) => r.status === 'rejected');
@@ -131,6 +146,8 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         traefikUrl: `http://127.0.0.1:${p.traefik}`,
         traefikWsUrl: `ws://127.0.0.1:${p.traefik}`,
         identityBackchannelUrl: backchannelUrl(p.identityBackchannel),
+        webUrl: `http://127.0.0.1:${p.web}`,
+        appUrl: appOrigin(p.traefik),
       },
     };
   } catch (err) {

@@ -18,6 +18,12 @@ export interface ResgateOptions {
   requestTimeoutMs?: number;
   /** Resource method for header auth on HTTP and WebSocket requests, e.g. `identity.auth.header`. */
   headerAuth?: string;
+  /**
+   * Origins (`;`-separated) whose browser pages may use Resgate: the web app's. Other origins get
+   * 403 over HTTP and a refused WebSocket upgrade; clients sending no Origin (curl, services) pass.
+   * Default: gateway/resgate.json's `allowOrigin`.
+   */
+  allowOrigin?: string;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -27,6 +33,7 @@ export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
   const args = ['-c', RESGATE_CONFIG, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
+  if (o.allowOrigin !== undefined) args.push('--alloworigin', o.allowOrigin);
   const proc = ManagedProcess.start({ name: 'resgate', command: bin.resgate, args, restart: true, log: o.log });
   await waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
   return asServer('resgate', `http://127.0.0.1:${o.port}`, proc);

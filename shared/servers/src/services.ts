@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { repoRoot } from './paths.ts';
 import type { PlatformUrls } from './platform.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { waitUntil } from './wait.ts';
+import { httpOk, waitUntil } from './wait.ts';
+
+/** The front end: no NATS connection of its own; it is up when its health URL answers. */
+export const WEB_SERVICE = 'web';
 
 export interface StartedService {
   name: string;
@@ -31,6 +34,9 @@ export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
     KEYCLOAK_ISSUER: urls.keycloakIssuer,
     // Only identity listens there (Keycloak's back-channel logout).
     BACKCHANNEL_PORT: new URL(urls.identityBackchannelUrl).port,
+    // Only web listens there; it serves the app for the public origin (behind Traefik).
+    WEB_PORT: new URL(urls.webUrl).port,
+    WEB_PUBLIC_ORIGIN: urls.appUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
 }
@@ -61,8 +67,9 @@ export async function startServices(urls: PlatformUrls, log: LogSink, names: rea
       log,
     }),
   }));
+  const ready = (name: string) => (name === WEB_SERVICE ? httpOk(`${urls.webUrl}/healthz`) : connectedToNats(urls.natsMonitorUrl, name));
   await Promise.all(
-    started.map((s) => waitUntil(() => connectedToNats(urls.natsMonitorUrl, s.name), 60_000, `service ${s.name} (connected to NATS)`)),
+    started.map((s) => waitUntil(() => ready(s.name), 60_000, `service ${s.name} (${s.name === WEB_SERVICE ? 'answering /healthz' : 'connected to NATS'})`, () => s.proc.exitReason())),
   );
   return started;
 }

@@ -17,6 +17,8 @@ export interface TraefikOptions {
   adminPort: number;
   /** Where Resgate listens, e.g. http://127.0.0.1:8090. */
   resgateUrl: string;
+  /** Where the web app (services/web) listens; Traefik routes every other path there. */
+  webUrl?: string;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -39,7 +41,7 @@ export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
       '--log.level=INFO',
       '--accesslog=false',
     ],
-    env: { ...process.env, HUB_RESGATE_URL: o.resgateUrl },
+    env: { ...process.env, HUB_RESGATE_URL: o.resgateUrl, HUB_WEB_URL: o.webUrl ?? 'http://127.0.0.1:8100' },
     log: o.log,
   });
   await waitUntil(() => httpOk(`http://127.0.0.1:${o.adminPort}/ping`), o.readyTimeoutMs ?? 20_000, 'traefik', () => proc.exitReason());

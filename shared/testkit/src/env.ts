@@ -18,6 +18,8 @@ const KEYS: Record<keyof PlatformUrls, string> = {
   traefikUrl: 'HUB_TEST_TRAEFIK_URL',
   traefikWsUrl: 'HUB_TEST_TRAEFIK_WS_URL',
   identityBackchannelUrl: 'HUB_TEST_IDENTITY_BACKCHANNEL_URL',
+  webUrl: 'HUB_TEST_WEB_URL',
+  appUrl: 'HUB_TEST_APP_URL',
 };
 
 /** All URLs from the environment, undefined when none is set; a partial set is an error. */
