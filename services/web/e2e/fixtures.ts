@@ -31,8 +31,9 @@ export async function signIn(page: Page, user: User, path = '/'): Promise<void> 
 }
 
 /** A new browser context (its own cookies: its own Keycloak session) with one signed-in page. */
-export async function userPage(browser: Browser, user: User, path = '/'): Promise<{ context: BrowserContext; page: Page }> {
+export async function userPage(browser: Browser, user: User, path = '/', prepare?: (c: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
+  await prepare?.(context);
   const page = await context.newPage();
   await signIn(page, user, path);
   return { context, page };
@@ -70,7 +71,7 @@ export async function createCustomer(input: Record<string, unknown>): Promise<st
 /** Customers whose name/email/company match `q` (as the writer sees them). */
 export async function searchCustomers(q: string): Promise<unknown[]> {
   const r = await api(`customer/customers?q=${encodeURIComponent(q)}`, { token: await token('writer') });
-  return ((r.body as { collection?: unknown[] } | undefined)?.collection) ?? [];
+  return Array.isArray(r.body) ? r.body : [];
 }
 
 const SHOTS = fileURLToPath(new URL('../../../.run/web-e2e/screenshots/', import.meta.url));

@@ -9,8 +9,9 @@
 import Keycloak from 'keycloak-js';
 import type { AppConfig } from './config.ts';
 
-/** Refresh this long before the access token expires. */
+/** Refresh this long before the access token expires, or at 70 % of a shorter token's life. */
 const REFRESH_BEFORE_EXPIRY_MS = 30_000;
+const REFRESH_AT_LIFE_FRACTION = 0.7;
 /** Never refresh sooner than this after the previous refresh (very short token lifespans). */
 const MIN_REFRESH_DELAY_MS = 2_000;
 
@@ -80,18 +81,19 @@ export class Session {
   }
 
   #signedIn(): void {
-    const parsed = this.#kc.tokenParsed as { preferred_username?: string; exp?: number } | undefined;
+    const parsed = this.#kc.tokenParsed as { preferred_username?: string; exp?: number; iat?: number } | undefined;
     this.state = 'signed-in';
     this.username = parsed?.preferred_username;
     this.expiresAt = parsed?.exp === undefined ? undefined : parsed.exp * 1000;
-    this.#schedule();
+    this.#schedule(parsed?.exp !== undefined && parsed.iat !== undefined ? (parsed.exp - parsed.iat) * 1000 : undefined);
     for (const l of this.#listeners) l(this.#kc.token);
   }
 
-  #schedule(): void {
+  #schedule(lifeMs: number | undefined): void {
     this.#clearTimer();
     if (this.expiresAt === undefined) return;
-    const delay = Math.max(MIN_REFRESH_DELAY_MS, this.expiresAt - Date.now() - REFRESH_BEFORE_EXPIRY_MS);
+    const margin = Math.min(REFRESH_BEFORE_EXPIRY_MS, (lifeMs ?? Infinity) * (1 - REFRESH_AT_LIFE_FRACTION));
+    const delay = Math.max(MIN_REFRESH_DELAY_MS, this.expiresAt - Date.now() - margin);
     this.#timer = setTimeout(() => { void this.#refresh(); }, delay);
   }
 
