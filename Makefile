@@ -4,13 +4,16 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install up down test lint typecheck unit bench clean
+.PHONY: help install install-browser up down test test-web lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## Install every real server and the npm workspace (idempotent)
 	@bash scripts/install.sh
+
+install-browser: ## Also install Debian's Chromium for the browser tests (idempotent)
+	@HUB_INSTALL_BROWSER=1 bash scripts/install.sh
 
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
@@ -22,6 +25,9 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint
 	@echo "==> typecheck" && npm run --silent typecheck
 	@echo "==> tests" && npx vitest run
+
+test-web: install-browser ## Browser tests of the web app (Playwright + Chromium against the real platform; a few minutes)
+	@echo "==> browser tests (services/web, artifacts in .run/web-e2e/)" && cd services/web && timeout 1500 npx playwright test
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
+import * as axe from '@axe-core/playwright';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { urlsFromEnv } from '@hub/testkit/platform';
 import type { PlatformUrls } from '@hub/servers';
@@ -71,7 +71,7 @@ export async function createCustomer(input: Record<string, unknown>): Promise<st
 /** Customers whose name/email/company match `q` (as the writer sees them). */
 export async function searchCustomers(q: string): Promise<unknown[]> {
   const r = await api(`customer/customers?q=${encodeURIComponent(q)}`, { token: await token('writer') });
-  return Array.isArray(r.body) ? r.body : [];
+  return Array.isArray(r.body) ? (r.body as unknown[]) : [];
 }
 
 const SHOTS = fileURLToPath(new URL('../../../.run/web-e2e/screenshots/', import.meta.url));
@@ -84,7 +84,7 @@ export async function shot(page: Page, name: string): Promise<void> {
 
 /** axe-core on the current page: no serious or critical violations (the list is the message). */
 export async function expectAccessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
+  const result = await new axe.AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id} (${String(v.impact)}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
 }

@@ -23,7 +23,7 @@ const ENV: Record<string, string> = {
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.HUB_E2E_CONTROL_URL !== undefined && process.env.HUB_TEST_APP_URL !== undefined) return () => Promise.resolve();
   const t = await startTestPlatform({ services: ['identity', 'customer', 'web'] });
-  for (const [k, v] of Object.entries(t.urls)) {
+  for (const [k, v] of Object.entries(t.urls) as [string, string][]) {
     const name = ENV[k];
     if (name !== undefined) process.env[name] = v;
   }

@@ -13,7 +13,7 @@ export interface AppConfig {
 }
 
 function required(name: string): string {
-  const v = env[name];
+  const v: string | undefined = (env as Record<string, string | undefined>)[name];
   if (v === undefined || v === '') throw new Error(`The web app's server did not provide ${name}; restart it with make up.`);
   return v;
 }
@@ -24,6 +24,6 @@ export function appConfig(): AppConfig {
     keycloakUrl: required('PUBLIC_KEYCLOAK_URL'),
     realm: required('PUBLIC_KEYCLOAK_REALM'),
     clientId: required('PUBLIC_KEYCLOAK_CLIENT_ID'),
-    wsUrl: env.PUBLIC_RESGATE_WS_URL || own,
+    wsUrl: (env as Record<string, string | undefined>).PUBLIC_RESGATE_WS_URL || own,
   };
 }

@@ -15,7 +15,7 @@ export function toForm(fields: readonly FieldSpec[], values: Readonly<Record<str
     const v = values[f.key];
     if (f.kind === 'boolean') out[f.key] = v === undefined ? true : v === true;
     else if (f.kind === 'tags') out[f.key] = Array.isArray(v) ? v.map(String).join(', ') : '';
-    else out[f.key] = v === undefined || v === null ? '' : String(v as string | number);
+    else out[f.key] = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
   }
   return out;
 }

@@ -27,6 +27,8 @@ export class Session {
   problem = $state<string | undefined>();
 
   readonly #kc: Keycloak;
+  // Plain callbacks, not UI state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #listeners = new Set<(token: string | undefined) => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly ready: Promise<void>;
