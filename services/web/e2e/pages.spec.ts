@@ -31,10 +31,11 @@ test('pages for a signed-in writer and admin', async ({ browser }) => {
     await expect(writer.page.getByText('Loading')).toHaveCount(0);
     await expectAccessible(writer.page);
     await shot(writer.page, name);
+    if (name === 'customer-detail') {
+      await writer.page.getByRole('button', { name: 'Edit' }).click();
+      await expectAccessible(writer.page);
+    }
   }
-  await writer.page.goto(`${urls().appUrl}/customer/${id}`);
-  await writer.page.getByRole('button', { name: 'Edit' }).click();
-  await expectAccessible(writer.page);
   await writer.context.close();
 
   const admin = await userPage(browser, 'admin', '/profile');
