@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install install-browser up down test test-web lint typecheck unit bench clean
+.PHONY: help install install-jaeger install-docker install-browser up up-prod build down test test-observability test-stack test-containers test-web lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -12,11 +12,23 @@ help: ## List targets
 install: ## Install every real server and the npm workspace (idempotent)
 	@bash scripts/install.sh
 
+install-jaeger: ## Also build Jaeger v2 into .local/bin (minutes, once); make up then starts it
+	@HUB_INSTALL_JAEGER=1 bash scripts/install.sh
+
+install-docker: ## Docker engine and mmdebstrap for the stack/container targets only (Debian apt, idempotent)
+	@HUB_INSTALL_DOCKER=1 bash scripts/install.sh
+
 install-browser: ## Also install Debian's Chromium for the browser tests (idempotent)
 	@HUB_INSTALL_BROWSER=1 bash scripts/install.sh
 
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
+
+up-prod: install build ## Like `make up`, but services run their compiled bundles (production-like start)
+	@HUB_MODE=prod $(NODE_TS) scripts/up.ts
+
+build: ## Compile every service to services/<name>/dist/main.js (esbuild bundle; git-ignored)
+	@npm run --silent build
 
 down: ## Stop a `make up` running in another terminal
 	@$(NODE_TS) scripts/down.ts
@@ -25,6 +37,16 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint
 	@echo "==> typecheck" && npm run --silent typecheck
 	@echo "==> tests" && npx vitest run
+	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
+
+test-observability: install-jaeger ## Traces end to end: services → OTLP → Jaeger v2, checked through its query API
+	@timeout 900 npx vitest run --config vitest.observability.config.ts
+
+test-stack: install install-docker ## Deploy docker-stack.yml on a private single-node Swarm and test it (< 20 min)
+	@bash scripts/stack/test-stack.sh
+
+test-containers: install install-docker ## Smoke + customer tests with the servers as containers (testcontainers, private dockerd)
+	@bash scripts/stack/test-containers.sh
 
 test-web: install-browser ## Browser tests of the web app (Playwright + Chromium against the real platform; a few minutes)
 	@echo "==> browser tests (services/web, artifacts in .run/web-e2e/)" && cd services/web && timeout 1500 npx playwright test

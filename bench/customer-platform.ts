@@ -12,6 +12,20 @@ import { startChild, type Child } from './lib/child.ts';
 
 export const CUSTOMERS = 1000;
 
+/** Inserts customers 1..CUSTOMERS into the (migrated, empty) `customer` schema. */
+export async function seedCustomers(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, options: '-c search_path=customer' });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO customers (name, email, company, tags) SELECT 'Customer ' || i, 'c' || i || '@bench.test', 'Acme ' || (i % 10), ARRAY['t' || (i % 5)] FROM generate_series(1, $1::int) AS i`,
+      [CUSTOMERS],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 export interface CustomerPlatform {
   readonly natsUrl: string;
   readonly databaseUrl: string;
@@ -43,15 +57,9 @@ export async function startCustomerPlatform(): Promise<CustomerPlatform> {
   };
   let service: Child;
   try {
-    const env = { NATS_URL: nats.url, DATABASE_URL: postgres.url, REDIS_URL: redis.url };
-    service = await startChild('customer', fileURLToPath(new URL('./customer-service.ts', import.meta.url)), env);
-    const client = new pg.Client({ connectionString: postgres.url, options: '-c search_path=customer' });
-    await client.connect();
-    await client.query(
-      `INSERT INTO customers (name, email, company, tags) SELECT 'Customer ' || i, 'c' || i || '@bench.test', 'Acme ' || (i % 10), ARRAY['t' || (i % 5)] FROM generate_series(1, $1::int) AS i`,
-      [CUSTOMERS],
-    );
-    await client.end();
+    const env = { NATS_URL: nats.url, DATABASE_URL: postgres.url, REDIS_URL: redis.url, OPS_PORT: '0' };
+    service = await startChild('customer', fileURLToPath(new URL('./service-child.ts', import.meta.url)), env, ['customer']);
+    await seedCustomers(postgres.url);
   } catch (err) {
     await stopServers();
     throw err;

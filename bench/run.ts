@@ -7,6 +7,8 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'runtime-get': () => import('./runtime-get.ts'),
   'customer-get': () => import('./customer-get.ts'),
   'customer-set': () => import('./customer-set.ts'),
+  rest: () => import('./rest.ts'),
+  startup: () => import('./startup.ts'),
 };
 
 const wanted = process.argv[2] ?? 'all';

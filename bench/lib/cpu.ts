@@ -63,3 +63,44 @@ export function formatCpu(perOp: ReadonlyMap<string, number>): string {
   const total = parts.reduce((n, [, us]) => n + us, 0);
   return [...parts.map(([g, us]) => `${g}:${us.toFixed(0)}`), `total:${total.toFixed(0)}`].join(',');
 }
+
+/** `[ppid, cpu seconds]` of every process, by pid. */
+function allProcesses(): Map<number, [number, number]> {
+  const out = new Map<number, [number, number]>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(pid), [Number(fields[1]), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S]);
+    } catch {
+      // gone between readdir and read
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds per named process tree (the process and all its descendants: PostgreSQL's
+ * backends, Keycloak's JVM under kc.sh), so another engineer's PostgreSQL or NATS on the same
+ * machine is not counted — unlike {@link cpuSnapshot}'s match by command name. Descendants that
+ * exited between two snapshots are not counted (a short-lived backend's CPU is lost).
+ * @example const before = cpuOfTrees({ postgres: pgPid, resgate: resgatePid, load: process.pid });
+ */
+export function cpuOfTrees(roots: Readonly<Record<string, number | undefined>>): CpuSnapshot {
+  const procs = allProcesses();
+  const children = new Map<number, number[]>();
+  for (const [pid, [ppid]] of procs) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const out = new Map<string, number>();
+  for (const [name, root] of Object.entries(roots)) {
+    if (root === undefined) continue;
+    let seconds = 0;
+    const todo = [root];
+    for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
+      seconds += procs.get(pid)?.[1] ?? 0;
+      todo.push(...(children.get(pid) ?? []));
+    }
+    out.set(name, (out.get(name) ?? 0) + seconds);
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverServices, repoRoot } from '@hub/servers';
-import { EXIT_CONFIG } from '@hub/res';
+import { EXIT_CONFIG } from '@hub/res/internal';
 
 describe('service configuration', () => {
   it.each(discoverServices())('%s exits with a clear message on an invalid variable', (name) => {

@@ -1,7 +1,5 @@
-/** Entry point: configuration in, service running until SIGINT/SIGTERM. */
-import { configOrExit, runService } from '@hub/res';
-import { configSchema } from './config.ts';
-import { createCustomerService } from './service.ts';
+/** Entry point: configuration from the environment, serving until SIGINT/SIGTERM. */
+import { runMain } from '@hub/service';
+import { customerService } from './service.ts';
 
-const c = configOrExit(configSchema);
-await runService(await createCustomerService({ natsUrl: c.NATS_URL, databaseUrl: c.DATABASE_URL, redisUrl: c.REDIS_URL, logLevel: c.LOG_LEVEL }));
+await runMain(customerService);

@@ -40,8 +40,14 @@ describe('customer access (role matrix over HTTP)', () => {
       const id = await newCustomer(scope.name, `w${String(i)}`);
       const path = `/api/${scope.name}/customer/${id}`;
       expect([who, 'set', await as(who, path, { method: 'PATCH', json: { phone: who } })]).toEqual([who, 'set', WRITE_NO_CONTENT[i]]);
-      expect([who, 'create', await as(who, `/api/${scope.name}/customers/create`, { method: 'POST', json: { name: `c${String(i)}`, email: `c${String(i)}@t.test` } })])
-        .toEqual([who, 'create', CREATE[i]]);
+      expect([
+        who,
+        'create',
+        await as(who, `/api/${scope.name}/customers/create`, {
+          method: 'POST',
+          json: { name: `c${String(i)}`, email: `c${String(i)}@t.test` },
+        }),
+      ]).toEqual([who, 'create', CREATE[i]]);
       const [row] = await scopeSql<{ phone: string }>(scope, 'SELECT phone FROM customers WHERE id = $1', [id]);
       expect([who, row?.phone]).toEqual([who, WRITE_NO_CONTENT[i] === 204 ? who : '']);
       expect([who, 'delete', await as(who, path, { method: 'DELETE' })]).toEqual([who, 'delete', WRITE_NO_CONTENT[i]]);
@@ -60,7 +66,9 @@ describe('customer access over WebSocket', () => {
     expect((await reader.get(rid)).toJSON()).toMatchObject({ name: 'ws' });
     expect((await reader.get(`${scope.name}.customers?q=ws`)).toJSON()).toHaveLength(1);
     await expect(reader.call(rid, 'set', { phone: '1' })).rejects.toMatchObject({ code: 'system.accessDenied' });
-    await expect(reader.call(`${scope.name}.customers`, 'create', { name: 'x', email: 'x@t.test' })).rejects.toMatchObject({ code: 'system.accessDenied' });
+    await expect(reader.call(`${scope.name}.customers`, 'create', { name: 'x', email: 'x@t.test' })).rejects.toMatchObject({
+      code: 'system.accessDenied',
+    });
     await expect(reader.call(rid, 'delete')).rejects.toMatchObject({ code: 'system.accessDenied' });
     const anonymous = await openClient();
     await expect(anonymous.get(rid)).rejects.toMatchObject({ code: 'system.accessDenied' });

@@ -18,16 +18,20 @@ describe('customer cache outage', () => {
     // Intent: reads fall back to Postgres (counted), a write during the outage is visible, and
     // after Redis returns, reads are cache hits again.
     const dir = mkdtempSync(join(tmpdir(), 'hub-redis-'));
-    cleanup(dir, (d) => { rmSync(d, { recursive: true, force: true }); });
+    cleanup(dir, (d) => {
+      rmSync(d, { recursive: true, force: true });
+    });
     const port = await freePort();
     let redis = await privateRedis(port, dir);
     const { service } = await startCustomer({ redisUrl: redis.url });
     const { cache } = service.data;
+    if (cache === undefined) throw new Error('no cache');
     const client = await writerClient();
     const rid = ridOf(await client.call(`${service.name}.customers`, 'create', { name: 'Cached', email: 'cached@t.test' }));
     // Gets straight to the service over NATS: Resgate would answer repeats from its own cache.
     const nc = await connectNats();
-    const read = async () => (await nc.request(`get.${rid}`, '{}', { timeout: 5000 })).json<{ result?: { model: { name: string } }; error?: unknown }>();
+    const read = async () =>
+      (await nc.request(`get.${rid}`, '{}', { timeout: 5000 })).json<{ result?: { model: { name: string } }; error?: unknown }>();
     await read();
     const hits = cache.stats.hits;
     expect((await read()).result?.model.name).toBe('Cached');
@@ -44,7 +48,11 @@ describe('customer cache outage', () => {
     redis = await privateRedis(port, dir);
     await waitFor(() => cache.healthy, 'the cache to reconnect');
     await read(); // fills the cache
-    await waitFor(async () => { const h = cache.stats.hits; await read(); return cache.stats.hits > h; }, 'reads to hit the cache again');
+    await waitFor(async () => {
+      const h = cache.stats.hits;
+      await read();
+      return cache.stats.hits > h;
+    }, 'reads to hit the cache again');
     expect((await read()).result?.model.name).toBe('Changed while down');
   });
 });

@@ -17,18 +17,41 @@ const LOAD_BEFORE_KILL_MS = 300;
 const ATTEMPTS = 5;
 
 /** The connection token Resgate would pass for a user with `customer:write`. */
-const WRITER = { sub: 'crash-writer', username: 'crash-writer', roles: ['customer:write'], exp: Math.floor(Date.now() / 1000) + 3600, sid: null };
+const WRITER = {
+  sub: 'crash-writer',
+  username: 'crash-writer',
+  roles: ['customer:write'],
+  exp: Math.floor(Date.now() / 1000) + 3600,
+  sid: null,
+};
 
 async function startProcess(scope: DataScope, output: string[]): Promise<ManagedProcess> {
   let ready = false;
   const proc = ManagedProcess.start({
-    name: 'customer', command: process.execPath, args: ['--import', 'tsx', CHILD],
-    env: { ...process.env, CUSTOMER_NAME: scope.name, NATS_URL: hub().natsUrl, DATABASE_URL: scope.databaseUrl, REDIS_URL: scope.redisUrl },
+    name: 'customer',
+    command: process.execPath,
+    args: ['--import', 'tsx', CHILD],
+    env: {
+      ...process.env,
+      CUSTOMER_NAME: scope.name,
+      OPS_PORT: '0',
+      NATS_URL: hub().natsUrl,
+      DATABASE_URL: scope.databaseUrl,
+      REDIS_URL: scope.redisUrl,
+    },
     stopSignal: 'SIGKILL', // stop() is the crash: no drain, no finally, sockets cut
-    log: (_, line) => { if (line.trim() === 'READY') ready = true; else output.push(line); },
+    log: (_, line) => {
+      if (line.trim().startsWith('READY')) ready = true;
+      else output.push(line);
+    },
   });
   cleanup(proc, (p) => p.stop());
-  await waitUntil(() => Promise.resolve(ready), 30_000, 'customer process', () => proc.exitReason() ?? (output.length > 0 ? output.join('\n') : undefined));
+  await waitUntil(
+    () => Promise.resolve(ready),
+    30_000,
+    'customer process',
+    () => proc.exitReason() ?? (output.length > 0 ? output.join('\n') : undefined),
+  );
   return proc;
 }
 
@@ -56,12 +79,16 @@ describe('customer domain events across a real crash', () => {
     const nc = await connectNats();
     const db = cleanup(new pg.Client({ connectionString: scope.databaseUrl, options: `-c search_path=${scope.schema}` }), (c) => c.end());
     await db.connect();
-    const outboxRows = async (): Promise<number> => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_outbox')).rows[0]?.n ?? 0;
+    const outboxRows = async (): Promise<number> =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_outbox')).rows[0]?.n ?? 0;
 
     let proc = await startProcess(scope, output);
     const rids: string[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
-      const r = await call(nc, `call.${scope.name}.customers.create`, { name: `Crash ${String(i)}`, email: `crash${String(i)}@t.test` }) as { resource: { rid: string } };
+      const r = (await call(nc, `call.${scope.name}.customers.create`, {
+        name: `Crash ${String(i)}`,
+        email: `crash${String(i)}@t.test`,
+      })) as { resource: { rid: string } };
       rids.push(r.resource.rid);
     }
 
@@ -93,7 +120,9 @@ describe('customer domain events across a real crash', () => {
       // Commit order per customer: create, then versions 2..N with no gap.
       const mine = events.filter((e) => e.event.resourceId === id);
       expect(mine[0]?.subject).toBe(`audit.${scope.name}.customer.create`);
-      expect(mine.slice(1).map((e) => (e.event.after as { version: number }).version)).toEqual(Array.from({ length: version - 1 }, (_, i) => i + 2));
+      expect(mine.slice(1).map((e) => (e.event.after as { version: number }).version)).toEqual(
+        Array.from({ length: version - 1 }, (_, i) => i + 2),
+      );
     }
   });
 });

@@ -10,12 +10,22 @@ describe('customer CRUD', () => {
     const { scope } = await startCustomer();
     const client = await writerClient();
     const created = (await client.call(`${scope.name}.customers`, 'create', {
-      name: 'Ada Lovelace', email: 'Ada@Example.com', company: 'Analytical', tags: ['vip', 'vip', 'math'],
+      name: 'Ada Lovelace',
+      email: 'Ada@Example.com',
+      company: 'Analytical',
+      tags: ['vip', 'vip', 'math'],
     })) as { getResourceId(): string } & Record<string, unknown>;
     const rid = created.getResourceId();
     expect(rid).toMatch(new RegExp(`^${scope.name}\\.customer\\.\\d+$`));
     const c = await client.get(rid);
-    expect(c.toJSON()).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', company: 'Analytical', tags: ['vip', 'math'], active: true, version: 1 });
+    expect(c.toJSON()).toMatchObject({
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      company: 'Analytical',
+      tags: ['vip', 'math'],
+      active: true,
+      version: 1,
+    });
 
     const changed = nextEvent<Record<string, unknown>>(c, 'change');
     await client.call(rid, 'set', { company: 'Difference Engines', phone: '+44 1' });
@@ -31,7 +41,10 @@ describe('customer CRUD', () => {
   it('creates, reads, patches and deletes a customer over REST', async () => {
     // Intent: POST → create (Location of the new customer), GET, PATCH → set, DELETE → delete.
     const { scope } = await startCustomer();
-    const post = await writerHttp(`/api/${scope.name}/customers/create`, { method: 'POST', json: { name: 'Grace Hopper', email: 'grace@navy.mil' } });
+    const post = await writerHttp(`/api/${scope.name}/customers/create`, {
+      method: 'POST',
+      json: { name: 'Grace Hopper', email: 'grace@navy.mil' },
+    });
     expect(post.status).toBe(200);
     const id = idFromLocation(post.headers.get('location'));
     const path = `/api/${scope.name}/customer/${id}`;

@@ -1,20 +1,38 @@
 /** Starting the customer service in a test's own namespace (service name = schema = key prefix). */
-import { accessToken, dataScope, hub, openClient, resgateHttp, startService, type DataScope, type HttpResult, type ResClient } from '@hub/testkit';
+import {
+  accessToken,
+  cleanup,
+  dataScope,
+  hub,
+  openClient,
+  resgateHttp,
+  type DataScope,
+  type HttpResult,
+  type ResClient,
+} from '@hub/testkit';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { createHubService, type HubService } from '@hub/service';
 import { AUDIT_STREAM, type DomainEvent, type RelayFaults } from '@hub/store';
-import { createCustomerService, type CustomerService } from '../src/service.ts';
+import { customerService } from '../src/service.ts';
 
-export interface Started { readonly scope: DataScope; readonly service: CustomerService }
+export interface Started {
+  readonly scope: DataScope;
+  readonly service: HubService<object>;
+}
 
 /** Starts a customer service (closed at test end); pass `scope` to start another instance on the same data. */
 export async function startCustomer(o: { scope?: DataScope; redisUrl?: string; relayFaults?: RelayFaults } = {}): Promise<Started> {
   const scope = o.scope ?? dataScope('cust');
-  const service = await startService(await createCustomerService({
-    name: scope.name, schema: scope.schema, cachePrefix: scope.cachePrefix, databaseUrl: scope.databaseUrl,
-    redisUrl: o.redisUrl ?? scope.redisUrl, natsUrl: hub().natsUrl, logLevel: 'error',
+  const service = await createHubService(customerService, {
+    name: scope.name,
+    schema: scope.schema,
+    cachePrefix: scope.cachePrefix,
+    config: { NATS_URL: hub().natsUrl, DATABASE_URL: scope.databaseUrl, REDIS_URL: o.redisUrl ?? scope.redisUrl, LOG_LEVEL: 'error' },
     ...(o.relayFaults ? { relayFaults: o.relayFaults } : {}),
-  }));
+  });
+  cleanup(service, (s) => s.close());
+  await service.start();
   return { scope, service };
 }
 

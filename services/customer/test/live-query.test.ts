@@ -1,9 +1,7 @@
 // The live search collection: open queries update incrementally and in order as customers are
 // created, renamed and deleted; query strings are normalised and strictly validated.
 import { describe, expect, it } from 'vitest';
-import { isCollection, waitFor, type ResCollection } from '@hub/testkit';
-import { parseQueryString } from '@hub/res';
-import { DEFAULT_LIMIT, normalizeSearch, searchQuery } from '../src/search.ts';
+import { connectNats, isCollection, waitFor, type ResCollection } from '@hub/testkit';
 import { ridOf, startCustomer, writerClient, writerHttp } from './helpers.ts';
 
 /** Names in a collection fetched over REST: Resgate inlines each referenced model. */
@@ -31,8 +29,12 @@ describe('customer.customers live query', () => {
     if (!isCollection(list)) throw new Error('not a collection');
     expect(names(list)).toEqual(['Beta']);
     const events: string[] = [];
-    list.on('add', (e: { idx: number }) => { events.push(`add@${String(e.idx)}`); });
-    list.on('remove', (e: { idx: number }) => { events.push(`remove@${String(e.idx)}`); });
+    list.on('add', (e: { idx: number }) => {
+      events.push(`add@${String(e.idx)}`);
+    });
+    list.on('remove', (e: { idx: number }) => {
+      events.push(`remove@${String(e.idx)}`);
+    });
 
     const alpha = await create('Alpha', 'ACME Inc');
     await waitFor(() => names(list).join() === 'Alpha,Beta', 'Alpha to enter before Beta');
@@ -54,7 +56,12 @@ describe('customer.customers live query', () => {
   it('sorts, filters by tag and active, pages with limit and offset', async () => {
     // Intent: each query parameter does what it says, checked against a known set.
     const { scope } = await startCustomer();
-    for (const [name, tags, active] of [['A', ['x'], true], ['B', ['x', 'y'], false], ['C', ['y'], true], ['D', ['x'], true]] as const) {
+    for (const [name, tags, active] of [
+      ['A', ['x'], true],
+      ['B', ['x', 'y'], false],
+      ['C', ['y'], true],
+      ['D', ['x'], true],
+    ] as const) {
       await writerHttp(`/api/${scope.name}/customers/create`, { method: 'POST', json: { name, email: `${name}@t.test`, tags, active } });
     }
     const get = (q: string) => restNames(`/api/${scope.name}/customers?${q}`);
@@ -68,12 +75,27 @@ describe('customer.customers live query', () => {
   it('equal queries normalise to one query resource; unknown or bad parameters are invalid', async () => {
     // Intent: Resgate shares the cache for equal queries; the strict schema refuses the rest.
     const { scope } = await startCustomer();
-    const normal = (raw: string) => normalizeSearch(searchQuery.parse(parseQueryString(raw)));
-    expect(normal('limit=10&q=Acme')).toBe('limit=10&offset=0&q=acme&sort=name');
-    expect(normal('q=%20ACME%20&sort=name&offset=0&limit=10')).toBe(normal('limit=10&q=Acme'));
-    expect(normal('')).toBe(`limit=${String(DEFAULT_LIMIT)}&offset=0&sort=name`);
+    // The normal form is what the service answers a get with (Resgate keys its cache on it).
+    const nc = await connectNats();
+    const normal = async (raw: string) =>
+      (await nc.request(`get.${scope.name}.customers`, JSON.stringify({ query: raw }), { timeout: 5000 })).json<{
+        result: { query: string };
+      }>().result.query;
+    expect(await normal('limit=10&q=Acme')).toBe('limit=10&offset=0&q=acme&sort=name');
+    expect(await normal('q=%20ACME%20&sort=name&offset=0&limit=10')).toBe(await normal('limit=10&q=Acme'));
+    expect(await normal('')).toBe('limit=25&offset=0&sort=name');
     const client = await writerClient();
-    for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'sort=email', 'sort=name;DROP', 'active=yes', 'foo=1', 'limit=5&limit=6', 'offset=-1']) {
+    for (const bad of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'sort=email',
+      'sort=name;DROP',
+      'active=yes',
+      'foo=1',
+      'limit=5&limit=6',
+      'offset=-1',
+    ]) {
       await expect(client.get(`${scope.name}.customers?${bad}`), bad).rejects.toMatchObject({ code: 'system.invalidQuery' });
     }
   });

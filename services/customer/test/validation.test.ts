@@ -21,7 +21,10 @@ describe('customer validation', () => {
       [rid, 'set', { name: '' }, 'name'],
     ];
     for (const [target, method, params, field] of cases) {
-      const err = (await client.call(target, method, params).then(() => undefined, (e: unknown) => e)) as { code: string; message: string; data?: { issues?: { path: string }[] } };
+      const err = (await client.call(target, method, params).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { code: string; message: string; data?: { issues?: { path: string }[] } };
       expect(err, `${method} ${JSON.stringify(params)}`).toMatchObject({ code: 'system.invalidParams' });
       expect(err.data?.issues?.map((i) => i.path)).toContain(field);
       expect(err.message).not.toMatch(/duplicate key|constraint|violates/i);

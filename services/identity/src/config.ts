@@ -1,17 +1,10 @@
-/** The identity service's environment, validated once at startup. */
+/** The identity service's own environment (beyond NATS_URL, LOG_LEVEL and DATABASE_URL), validated at start. */
+import { CLOCK_TOLERANCE_S } from '@hub/auth';
 import { z } from '@hub/res';
+import { TOKEN_CACHE_MAX_ENTRIES, TOKEN_CACHE_MAX_REFUSED, TOKEN_CACHE_REFUSED_TTL_MS } from './token-cache.ts';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** Every variable may also come as NAME_FILE (a Docker secret); @hub/res configOrExit reads it. */
-export const configSchema = z.object({
-  /** One or more NATS URLs, comma separated. */
-  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-  /** Postgres holding the user profiles. */
-  DATABASE_URL: z.string().min(1).default('postgres://hub@127.0.0.1:5442/postgres'),
-  /** The service's own Postgres schema (created and migrated at start). */
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('identity'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+/** Every variable may also come as NAME_FILE (a Docker secret). */
+export const identityConfig = z.object({
   /** The realm's issuer, exactly as in tokens (Keycloak pins it with --hostname). */
   KEYCLOAK_ISSUER: z.url().default('http://localhost:8180/realms/servicehub'),
   /**
@@ -24,10 +17,15 @@ export const configSchema = z.object({
   API_AUDIENCE: z.string().min(1).default('hub-api'),
   /** Cookie carrying the access token for browsers (header auth). */
   ACCESS_TOKEN_COOKIE: z.string().min(1).default('hub_access_token'),
-  /** Port of the OIDC back-channel logout endpoint Keycloak posts to. */
+  /** Port of the OIDC back-channel logout endpoint Keycloak posts to (0: a free one). */
   BACKCHANNEL_PORT: z.coerce.number().int().min(0).max(65535).default(8095),
   BACKCHANNEL_HOST: z.string().min(1).default('127.0.0.1'),
+  /** How far a token's exp/nbf may be off our clock, in seconds. */
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(CLOCK_TOLERANCE_S),
+  /** Verified tokens remembered (token-cache.ts), per instance. */
+  TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(TOKEN_CACHE_MAX_ENTRIES),
+  /** Refused tokens remembered, per instance. */
+  TOKEN_CACHE_MAX_REFUSED: z.coerce.number().int().min(1).default(TOKEN_CACHE_MAX_REFUSED),
+  /** How long a refused token is remembered; 0 turns that off. */
+  TOKEN_CACHE_REFUSED_TTL_MS: z.coerce.number().int().min(0).default(TOKEN_CACHE_REFUSED_TTL_MS),
 });
-
-/** Validated configuration. */
-export type Config = z.infer<typeof configSchema>;

@@ -1,19 +1,5 @@
-/** Entry point: configuration in, identity service and back-channel endpoint running until SIGINT/SIGTERM. */
-import { configOrExit, runService } from '@hub/res';
-import { configSchema } from './config.ts';
-import { createIdentity } from './service.ts';
+/** Entry point: configuration from the environment; identity and its back-channel endpoint until SIGINT/SIGTERM. */
+import { runMain } from '@hub/service';
+import { identityService } from './service.ts';
 
-const config = configOrExit(configSchema);
-const identity = await createIdentity({
-  natsUrl: config.NATS_URL,
-  databaseUrl: config.DATABASE_URL,
-  schema: config.DB_SCHEMA,
-  logLevel: config.LOG_LEVEL,
-  issuer: config.KEYCLOAK_ISSUER,
-  audience: config.API_AUDIENCE,
-  cookieName: config.ACCESS_TOKEN_COOKIE,
-  ...(config.KEYCLOAK_JWKS_URL === undefined ? {} : { verifier: { jwksUrl: config.KEYCLOAK_JWKS_URL } }),
-  backchannel: { host: config.BACKCHANNEL_HOST, port: config.BACKCHANNEL_PORT },
-});
-// runService closes the service (and its store) first; identity.close() then ends the rest.
-await runService(identity.service, { onClose: () => identity.close() });
+await runMain(identityService);

@@ -9,6 +9,8 @@
  *   refuses a logged-out token on login and header auth.
  * - `isRevokedNow(sid)` asks Postgres: the token-reset re-check (`refresh`) uses it, so whichever
  *   instance Resgate's re-check lands on clears the token even if the broadcast is late.
+ * - `onRevoked(sid)` (constructor) runs for every revocation this instance learns, from any of
+ *   the three sources: the token cache drops the session's tokens there (token-cache.ts).
  * Entries live until every access token of the session has expired (REVOCATION_TTL_MS).
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -24,8 +26,16 @@ export class Revocations {
   readonly #local = new Map<string, number>();
   #sub: Subscription | undefined;
 
-  /** @param subject the NATS subject instances broadcast revocations on (per service name). */
-  constructor(private readonly db: Db, private readonly subject: string, private readonly log: Logger) {}
+  /**
+   * @param subject the NATS subject instances broadcast revocations on (per service name).
+   * @param onRevoked called with each session id this instance learns is revoked.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly subject: string,
+    private readonly log: Logger,
+    private readonly onRevoked: (sid: string) => void = () => undefined,
+  ) {}
 
   /** Listens for other instances' revocations, then loads the stored ones (no gap between them). */
   async start(nc: NatsConnection): Promise<void> {
@@ -79,6 +89,8 @@ export class Revocations {
   #remember(sid: string, until: number): void {
     const now = Date.now();
     for (const [s, u] of this.#local) if (u <= now) this.#local.delete(s);
-    if (until > now) this.#local.set(sid, until);
+    if (until <= now) return;
+    this.#local.set(sid, until);
+    this.onRevoked(sid);
   }
 }

@@ -1,46 +1,8 @@
 // Resgate header auth end to end: a PRIVATE Resgate (the shared one keeps gateway/resgate.json as
 // is) whose headerAuth and wsHeaderAuth name this test's identity service; HTTP statuses 401/403.
 import { describe, expect, it } from 'vitest';
-import { allow, authorize, connectionToken, hasRole } from '@hub/auth';
-import { createService, defineResource, model } from '@hub/res';
-import { freePort, startResgate } from '@hub/servers';
-import { cleanup, hub, openClient, startService, uniqueName, userToken } from '@hub/testkit';
-import { errorCode, startIdentity } from './helpers.ts';
-
-async function privateGateway(headerAuth: string): Promise<{ http: string; ws: string }> {
-  const port = await freePort();
-  const server = await startResgate({ port, natsUrl: hub().natsUrl, headerAuth, requestTimeoutMs: 5000, log: () => undefined });
-  cleanup(server, (s) => s.stop());
-  return { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
-}
-
-/** A service with one policy-guarded resource: read needs customer:read; `touch` is offered to readers but needs customer:write. */
-async function guarded(): Promise<string> {
-  const name = uniqueName('doc');
-  const doc = defineResource({
-    pattern: 'doc.$id',
-    kind: 'model',
-    token: connectionToken,
-    access: allow({ get: hasRole('customer:read'), call: { touch: hasRole('customer:read') } }),
-    get: ({ params }) => model({ id: params.id }),
-    calls: {
-      touch: {
-        params: null,
-        // 403 for a known user lacking the role: checked in the handler (Resgate's access request
-        // does not name the method).
-        handler: (ctx) => { authorize(ctx, hasRole('customer:write')); return null; },
-      },
-    },
-  });
-  await startService(createService({ name, resources: [doc], nats: { servers: hub().natsUrl }, logLevel: 'warn' }));
-  return name;
-}
-
-async function status(url: string, init: RequestInit = {}): Promise<number> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-  await res.arrayBuffer();
-  return res.status;
-}
+import { openClient, userToken } from '@hub/testkit';
+import { errorCode, guarded, privateGateway, startIdentity, status } from './helpers.ts';
 
 describe('header auth through a private Resgate', () => {
   it('HTTP GET: no token 401, invalid bearer 401, a user without the role 403, a reader 200', async () => {

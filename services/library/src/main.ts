@@ -1,7 +1,5 @@
-/** Entry point: configuration in, service running until SIGINT/SIGTERM. */
-import { configOrExit, runService } from '@hub/res';
-import { configSchema } from './config.ts';
-import { createLibraryService } from './service.ts';
+/** Entry point: configuration from the environment, serving until SIGINT/SIGTERM. */
+import { runMain } from '@hub/service';
+import { libraryService } from './service.ts';
 
-const config = configOrExit(configSchema);
-await runService(createLibraryService({ natsUrl: config.NATS_URL, logLevel: config.LOG_LEVEL }));
+await runMain(libraryService);

@@ -1,23 +1,20 @@
-/** The library service: its resources under a name (unique names let tests run side by side). */
-import { createService, type Service } from '@hub/res';
+/**
+ * The library service, the smallest complete example of plain (not table-backed) resources: an
+ * in-memory book store, a model and a collection that send their own events.
+ */
+import { defineService } from '@hub/service';
 import { book } from './resources/book.ts';
 import { books } from './resources/books.ts';
+import { createBookStore } from './store.ts';
 
-/** Options of {@link createLibraryService}. */
-export interface LibraryOptions {
-  readonly name?: string;
-  readonly natsUrl: string;
-  readonly logLevel?: string;
-}
-
-/**
- * @example await createLibraryService({ natsUrl: 'nats://127.0.0.1:4222' }).start();
- */
-export function createLibraryService(o: LibraryOptions): Service {
-  return createService({
-    name: o.name ?? 'library',
-    resources: [book, books],
-    nats: { servers: o.natsUrl.split(',') },
-    ...(o.logLevel === undefined ? {} : { logLevel: o.logLevel }),
-  });
-}
+export const libraryService = defineService({
+  name: 'library',
+  open: () => ({
+    books: createBookStore([
+      { title: 'Dune', author: 'Frank Herbert' },
+      { title: 'The Left Hand of Darkness', author: 'Ursula K. Le Guin' },
+      { title: 'Neuromancer', author: 'William Gibson' },
+    ]),
+  }),
+  resources: ({ books: store }) => [book(store), books(store)],
+});

@@ -59,10 +59,3 @@ export function createBookStore(seed: readonly Omit<Book, 'id'>[] = []): BookSto
   for (const b of seed) store.create(b);
   return store;
 }
-
-/** The service's store, seeded with a few books. */
-export const store = createBookStore([
-  { title: 'Dune', author: 'Frank Herbert' },
-  { title: 'The Left Hand of Darkness', author: 'Ursula K. Le Guin' },
-  { title: 'Neuromancer', author: 'William Gibson' },
-]);

@@ -1,7 +1,7 @@
 // The sample service end to end: a live book list through Resgate (WebSocket) and Traefik (REST).
 import { describe, expect, it } from 'vitest';
-import { hub, isCollection, type HttpResult, nextEvent, openClient, startService, traefikHttp, uniqueName, waitFor } from '@hub/testkit';
-import { createLibraryService } from '../src/service.ts';
+import { hub, isCollection, type HttpResult, nextEvent, openClient, startHub, traefikHttp, waitFor } from '@hub/testkit';
+import { libraryService } from '../src/service.ts';
 
 /** Resgate answers a call's resource response with 200, no body and the new resource's Location. */
 function createdId(res: HttpResult): string {
@@ -10,9 +10,7 @@ function createdId(res: HttpResult): string {
 }
 
 async function library(): Promise<string> {
-  const name = uniqueName('lib');
-  await startService(createLibraryService({ name, natsUrl: hub().natsUrl, logLevel: 'warn' }));
-  return name;
+  return (await startHub(libraryService)).service.name;
 }
 
 describe('library', () => {

@@ -6,15 +6,7 @@
  */
 import { createServer } from 'node:http';
 import { startResgate, type RunningServer } from '@hub/servers';
-import { startTestPlatform, TEST_RESGATE_TIMEOUT_MS } from '@hub/testkit/platform';
-
-const ENV: Record<string, string> = {
-  natsUrl: 'HUB_TEST_NATS_URL', natsMonitorUrl: 'HUB_TEST_NATS_MONITOR_URL', resgateHttpUrl: 'HUB_TEST_RESGATE_HTTP_URL',
-  resgateWsUrl: 'HUB_TEST_RESGATE_WS_URL', postgresUrl: 'HUB_TEST_POSTGRES_URL', redisUrl: 'HUB_TEST_REDIS_URL',
-  keycloakUrl: 'HUB_TEST_KEYCLOAK_URL', keycloakIssuer: 'HUB_TEST_KEYCLOAK_ISSUER', keycloakAdminUser: 'HUB_TEST_KEYCLOAK_ADMIN_USER',
-  keycloakAdminPassword: 'HUB_TEST_KEYCLOAK_ADMIN_PASSWORD', traefikUrl: 'HUB_TEST_TRAEFIK_URL', traefikWsUrl: 'HUB_TEST_TRAEFIK_WS_URL',
-  identityBackchannelUrl: 'HUB_TEST_IDENTITY_BACKCHANNEL_URL', webUrl: 'HUB_TEST_WEB_URL', appUrl: 'HUB_TEST_APP_URL',
-};
+import { startTestPlatform, TEST_RESGATE_TIMEOUT_MS, urlsToEnv } from '@hub/testkit/platform';
 
 /**
  * Starts everything and sets the variables; resolves to the teardown.
@@ -23,10 +15,7 @@ const ENV: Record<string, string> = {
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.HUB_E2E_CONTROL_URL !== undefined && process.env.HUB_TEST_APP_URL !== undefined) return () => Promise.resolve();
   const t = await startTestPlatform({ services: ['identity', 'customer', 'web'] });
-  for (const [k, v] of Object.entries(t.urls) as [string, string][]) {
-    const name = ENV[k];
-    if (name !== undefined) process.env[name] = v;
-  }
+  Object.assign(process.env, urlsToEnv(t.urls));
   let resgate: RunningServer | undefined = t.platform.servers.find((s) => s.name === 'resgate');
   const resgatePort = Number(new URL(t.urls.resgateHttpUrl).port);
   // POST /resgate/stop | /resgate/start: the reconnect test takes Resgate away and brings it back.

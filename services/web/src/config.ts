@@ -4,6 +4,7 @@
  * tests on free ports, the stack. Every variable may also come as NAME_FILE (configOrExit).
  */
 import { z } from '@hub/res';
+import { opsEnv } from '@hub/telemetry';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -24,6 +25,8 @@ export const configSchema = z.object({
   /** Resgate's WebSocket; empty means the page's own origin (Traefik routes the upgrade to Resgate). */
   RESGATE_WS_URL: z.union([z.literal(''), z.url().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL')]).default(''),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** The ops server (`/healthz`, `/readyz`, `/metrics`), as every service has: its port (0 = a free one) and address. */
+  ...opsEnv,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,30 +3,17 @@
  * (`timeout:"<ms>"` extends the wait), and turn error replies into `ResError`.
  */
 import { createInbox, headers, type Msg } from '@nats-io/transport-node';
+import type { RequestOptions, RequestTarget } from './contract.ts';
 import type { ServiceCore } from './core.ts';
 import { ErrorCode, fromErrorObject, ResError, ResUsageError } from './errors.ts';
 import { isValidPart, splitRid } from './pattern.ts';
 import { traceHeaders } from './tracing.ts';
 import { ref } from './values.ts';
 
-/** A RES request by resource: `get` (default without method), `call` (default with), `auth`, `access`. @example { rid: 'catalog.item.3', method: 'reserve' } */
-export interface RequestTarget {
-  readonly rid: string;
-  readonly method?: string;
-  readonly type?: 'get' | 'call' | 'auth' | 'access';
+interface Prepared {
+  readonly subject: string;
+  readonly payload: string;
 }
-
-/** Options of `service.request`. @example service.request('call.x.y.z', params, { timeoutMs: 5000, cid }) */
-export interface RequestOptions {
-  /** Wait before `system.timeout`; pre-responses replace it. Default: the service's requestTimeoutMs. */
-  readonly timeoutMs?: number;
-  /** Token to send (as Resgate would for a connection). */
-  readonly token?: unknown;
-  /** Connection ID to send. */
-  readonly cid?: string;
-}
-
-interface Prepared { readonly subject: string; readonly payload: string }
 
 function prepare(target: string | RequestTarget, params: unknown, opts: RequestOptions): Prepared {
   const common = { params, token: opts.token, cid: opts.cid };
@@ -51,7 +38,11 @@ function decode(msg: Msg): { done: true; value: unknown } | { done: false; timeo
   const pre = /^timeout:"(\d+)"/.exec(text);
   if (pre?.[1] !== undefined) return { done: false, timeoutMs: Number(pre[1]) };
   let body: Record<string, unknown>;
-  try { body = JSON.parse(text) as Record<string, unknown>; } catch { throw new ResError(ErrorCode.InternalError, 'Invalid response'); }
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new ResError(ErrorCode.InternalError, 'Invalid response');
+  }
   if (body.error !== undefined) throw fromErrorObject(body.error);
   const resource = body.resource as { rid?: unknown } | undefined;
   if (typeof resource?.rid === 'string') return { done: true, value: ref(resource.rid) };
@@ -64,7 +55,12 @@ function decode(msg: Msg): { done: true; value: unknown } | { done: false; timeo
  * a get to `{ model }` or `{ collection }`). Rejects with `ResError`: the reply's error, or
  * `system.timeout`.
  */
-export function sendRequest(core: ServiceCore, target: string | RequestTarget, params: unknown, opts: RequestOptions = {}): Promise<unknown> {
+export function sendRequest(
+  core: ServiceCore,
+  target: string | RequestTarget,
+  params: unknown,
+  opts: RequestOptions = {},
+): Promise<unknown> {
   const { subject, payload } = prepare(target, params, opts);
   const nc = core.connection();
   const inbox = createInbox();
@@ -75,17 +71,28 @@ export function sendRequest(core: ServiceCore, target: string | RequestTarget, p
         try {
           if (err !== null) throw err;
           const r = decode(msg);
-          if (!r.done) { arm(r.timeoutMs); return; }
-          finish(); resolve(r.value);
+          if (!r.done) {
+            arm(r.timeoutMs);
+            return;
+          }
+          finish();
+          resolve(r.value);
         } catch (e) {
-          finish(); reject(e instanceof Error ? e : new Error(String(e)));
+          finish();
+          reject(e instanceof Error ? e : new Error(String(e)));
         }
       },
     });
-    const finish = (): void => { clearTimeout(timer); sub.unsubscribe(); };
+    const finish = (): void => {
+      clearTimeout(timer);
+      sub.unsubscribe();
+    };
     const arm = (ms: number): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => { finish(); reject(ResError.timeout()); }, ms);
+      timer = setTimeout(() => {
+        finish();
+        reject(ResError.timeout());
+      }, ms);
     };
     arm(opts.timeoutMs ?? core.options.requestTimeoutMs);
     const trace = Object.entries(traceHeaders());

@@ -15,8 +15,10 @@ export const EXIT_CONFIG = 78;
 /** Every configuration problem, one line each. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
-      'Set these environment variables (or NAME_FILE with the path of a file holding the value, e.g. a Docker secret) and start again.');
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Set these environment variables (or NAME_FILE with the path of a file holding the value, e.g. a Docker secret) and start again.',
+    );
     this.name = 'ConfigError';
   }
 }

@@ -1,13 +1,14 @@
 /**
- * Internal: what the request pipeline, resource handles and query events share with the
- * service. Not exported from the package.
+ * Internal: what the request pipeline, resource handles, scopes and query events share. Built by
+ * the service and handed down; it points at no service object (no back-pointer), so nothing below
+ * the service imports it.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import type { EventKind, ServiceScope } from './contract.ts';
+import type { QueryInbox } from './query-inbox.ts';
 import type { Holds, KeyedQueue } from './queue.ts';
 import type { Router } from './router.ts';
-import type { ServiceScope } from './scope.ts';
-import type { Service } from './service.ts';
 
 /** Resolved timing and size options (all in milliseconds / bytes). */
 export interface CoreOptions {
@@ -17,7 +18,7 @@ export interface CoreOptions {
   readonly autoTimeoutAfterMs: number;
   /** The timeout that automatic pre-response asks for. */
   readonly autoTimeoutExtendMs: number;
-  /** How long a query event's inbox stays subscribed. */
+  /** How long a query event's inbox answers query requests. */
   readonly queryWindowMs: number;
   /** Payloads above this are refused before parsing. */
   readonly maxRequestBytes: number;
@@ -30,15 +31,16 @@ export interface ServiceCore {
   readonly queue: KeyedQueue;
   readonly router: Router;
   readonly options: CoreOptions;
-  readonly service: Service;
-  /** The service as a handler holding `holds` sees it (`ctx.service`). */
-  scope: (holds: Holds) => ServiceScope;
+  /** Where query requests for this service's query events arrive (one subscription). */
+  readonly queries: QueryInbox;
+  /** The service as code holding `holds` sees it (`ctx.service`). */
+  scope(holds: Holds): ServiceScope;
   /** Runs `fn` after `ms` unless the service closes first (the timer does not keep Node alive). */
-  later: (ms: number, fn: () => void) => void;
+  later(ms: number, fn: () => void): void;
   /** The one connection that carries replies and events (NATS keeps order per connection). */
-  connection: () => NatsConnection;
+  connection(): NatsConnection;
   /** Publishes on that connection; `payload` undefined = empty payload. */
-  publish: (subject: string, payload?: string | Uint8Array) => void;
-  /** Registers an open query window so close() can end it; returns the unregister function. */
-  trackWindow: (close: () => void) => () => void;
+  publish(subject: string, payload?: string | Uint8Array): void;
+  /** Counts one published resource event (metrics). */
+  counted(kind: EventKind): void;
 }

@@ -60,8 +60,10 @@ function optString(o: Record<string, unknown>, key: string, code: string): strin
 
 function headerOf(v: unknown): Record<string, readonly string[]> | undefined {
   if (v === undefined || v === null) return undefined;
-  const ok = typeof v === 'object' && !Array.isArray(v)
-    && Object.values(v).every((vals) => Array.isArray(vals) && vals.every((s) => typeof s === 'string'));
+  const ok =
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.values(v).every((vals) => Array.isArray(vals) && vals.every((s) => typeof s === 'string'));
   if (!ok) throw new ResError(ErrorCode.InvalidParams, 'Invalid request: "header" must map names to string arrays');
   return v as Record<string, readonly string[]>;
 }

@@ -17,6 +17,15 @@ export const ErrorCode = {
   Timeout: 'system.timeout',
 } as const;
 
+/**
+ * A dependency (the database, another service, this instance's ownership of the resource) is
+ * unavailable right now: the request may succeed if retried shortly. Over HTTP it answers 503 with
+ * `Retry-After` (see the dispatcher). A custom code: the protocol reserves `system.` for its own.
+ */
+export const UNAVAILABLE = 'hub.unavailable';
+/** Seconds a client should wait before retrying an unavailable request (HTTP `Retry-After`). */
+export const RETRY_AFTER_S = 1;
+
 /** One of the predefined codes. @example const c: PredefinedErrorCode = 'system.notFound'; */
 export type PredefinedErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -61,23 +70,43 @@ export class ResError extends Error {
   }
 
   /** @example throw ResError.notFound(); */
-  static notFound(message?: string): ResError { return new ResError(ErrorCode.NotFound, message); }
+  static notFound(message?: string): ResError {
+    return new ResError(ErrorCode.NotFound, message);
+  }
   /** @example throw ResError.invalidParams('Title is required', { field: 'title' }); */
-  static invalidParams(message?: string, data?: unknown): ResError { return new ResError(ErrorCode.InvalidParams, message, data); }
+  static invalidParams(message?: string, data?: unknown): ResError {
+    return new ResError(ErrorCode.InvalidParams, message, data);
+  }
   /** @example throw ResError.invalidQuery('limit must be ≤ 100'); */
-  static invalidQuery(message?: string, data?: unknown): ResError { return new ResError(ErrorCode.InvalidQuery, message, data); }
+  static invalidQuery(message?: string, data?: unknown): ResError {
+    return new ResError(ErrorCode.InvalidQuery, message, data);
+  }
   /** @example throw ResError.methodNotFound(); */
-  static methodNotFound(): ResError { return new ResError(ErrorCode.MethodNotFound); }
+  static methodNotFound(): ResError {
+    return new ResError(ErrorCode.MethodNotFound);
+  }
   /** @example throw ResError.accessDenied(); */
-  static accessDenied(message?: string): ResError { return new ResError(ErrorCode.AccessDenied, message); }
+  static accessDenied(message?: string): ResError {
+    return new ResError(ErrorCode.AccessDenied, message);
+  }
   /** @example throw ResError.timeout(); */
-  static timeout(message?: string): ResError { return new ResError(ErrorCode.Timeout, message); }
+  static timeout(message?: string): ResError {
+    return new ResError(ErrorCode.Timeout, message);
+  }
+  /** Temporarily unavailable (see {@link UNAVAILABLE}); the cause is for logs only. @example throw ResError.unavailable('The database is unavailable', err); */
+  static unavailable(message = 'Temporarily unavailable, retry shortly', cause?: unknown): ResError {
+    return new ResError(UNAVAILABLE, message, undefined, { cause });
+  }
   /** Generic internal error; the cause is for logs only. @example throw ResError.internal(err); */
-  static internal(cause?: unknown): ResError { return new ResError(ErrorCode.InternalError, undefined, undefined, { cause }); }
+  static internal(cause?: unknown): ResError {
+    return new ResError(ErrorCode.InternalError, undefined, undefined, { cause });
+  }
 
   /** The wire form. @example JSON.stringify({ error: err.toErrorObject() }) */
   toErrorObject(): ErrorObject {
-    return this.data === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, data: this.data };
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
   }
 }
 

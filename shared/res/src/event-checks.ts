@@ -1,6 +1,5 @@
 /** Checks on resource events shared by handles and query responses. */
 import { ResUsageError } from './errors.ts';
-import type { Resource } from './resource.ts';
 
 /**
  * Event names a custom event may not use: the protocol's reserved names (add, change, create,
@@ -8,7 +7,16 @@ import type { Resource } from './resource.ts';
  * @example RESERVED_EVENT_NAMES.has('change') // true
  */
 export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
-  'add', 'change', 'create', 'delete', 'patch', 'reset', 'reaccess', 'remove', 'unsubscribe', 'query',
+  'add',
+  'change',
+  'create',
+  'delete',
+  'patch',
+  'reset',
+  'reaccess',
+  'remove',
+  'unsubscribe',
+  'query',
 ]);
 
 /** Checks an add/remove index: a non-negative integer, within the length when it is known. */
@@ -21,8 +29,7 @@ export function checkIndex(what: 'add' | 'remove', idx: number, length: number |
 }
 
 /** Refuses events of the wrong kind when the resource declared its kind. */
-export function checkKind(def: Resource, event: 'change' | 'add' | 'remove'): void {
-  const kind = def.spec.kind;
-  if (kind === 'collection' && event === 'change') throw new ResUsageError(`change: ${def.pattern} is a collection`);
-  if (kind === 'model' && event !== 'change') throw new ResUsageError(`${event}: ${def.pattern} is a model`);
+export function checkKind(kind: 'model' | 'collection' | undefined, pattern: string, event: 'change' | 'add' | 'remove'): void {
+  if (kind === 'collection' && event === 'change') throw new ResUsageError(`change: ${pattern} is a collection`);
+  if (kind === 'model' && event !== 'change') throw new ResUsageError(`${event}: ${pattern} is a model`);
 }

@@ -3,7 +3,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { CoreOptions } from './core.ts';
 import { ResUsageError } from './errors.ts';
-import type { MetricsHook } from './middleware.ts';
+import type { GateFactory } from './gate.ts';
+import type { MetricsHook } from './contract.ts';
 import type { QueueLimits } from './queue.ts';
 import type { Resource } from './resource.ts';
 import type { ConnectOptions } from './system.ts';
@@ -56,6 +57,11 @@ export interface ServiceOptions {
   readonly metrics?: MetricsHook;
   /** One OpenTelemetry span per request; default true (a no-op without an SDK). */
   readonly tracing?: boolean;
+  /**
+   * Ownership across instances (see gate.ts): every instance receives owned resources' requests
+   * and the gate decides which one answers. Without it, instances share one queue group.
+   */
+  readonly gate?: GateFactory;
 }
 
 function positive(name: string, v: number): number {
@@ -66,7 +72,7 @@ function positive(name: string, v: number): number {
 /** Fills defaults and checks ranges. */
 export function resolveOptions(o: ServiceOptions): CoreOptions {
   const requestTimeoutMs = positive('requestTimeoutMs', o.requestTimeoutMs ?? RESGATE_REQUEST_TIMEOUT_MS);
-  const auto = o.autoTimeout === false ? { afterMs: 0, extendMs: 0 } : o.autoTimeout ?? {};
+  const auto = o.autoTimeout === false ? { afterMs: 0, extendMs: 0 } : (o.autoTimeout ?? {});
   return {
     requestTimeoutMs,
     autoTimeoutAfterMs: positive('autoTimeout.afterMs', auto.afterMs ?? Math.floor(requestTimeoutMs / 2)),

@@ -87,7 +87,9 @@ export function parsePattern(source: string): ParsedPattern {
   const tokens: PatternToken[] = [];
   const paramNames: string[] = [];
   parts.forEach((part, i) => {
-    const bad = (why: string): never => { throw new ResUsageError(`invalid pattern "${source}": ${why}`); };
+    const bad = (why: string): never => {
+      throw new ResUsageError(`invalid pattern "${source}": ${why}`);
+    };
     if (part === '>') {
       if (i !== parts.length - 1) bad('">" must be the last token');
       tokens.push({ kind: 'full' });
@@ -164,13 +166,16 @@ export function toWildcard(p: ParsedPattern): string {
  * @example expandPattern(parsePattern('book.$id'), { id: '7' }) // 'book.7'
  */
 export function expandPattern(p: ParsedPattern, params: Readonly<Record<string, string>>): string {
-  return p.tokens.map((t) => {
-    if (t.kind === 'static') return t.value;
-    if (t.kind !== 'param') throw new ResUsageError(`cannot build a RID from pattern "${p.source}" with wildcards`);
-    const v = params[t.name];
-    if (v === undefined || !isValidPart(v)) throw new ResUsageError(`param "${t.name}" is missing or not a valid RID part: ${JSON.stringify(v)}`);
-    return v;
-  }).join('.');
+  return p.tokens
+    .map((t) => {
+      if (t.kind === 'static') return t.value;
+      if (t.kind !== 'param') throw new ResUsageError(`cannot build a RID from pattern "${p.source}" with wildcards`);
+      const v = params[t.name];
+      if (v === undefined || !isValidPart(v))
+        throw new ResUsageError(`param "${t.name}" is missing or not a valid RID part: ${JSON.stringify(v)}`);
+      return v;
+    })
+    .join('.');
 }
 
 /**
@@ -178,5 +183,8 @@ export function expandPattern(p: ParsedPattern, params: Readonly<Record<string, 
  * @example expandTemplate('author.$authorId', { authorId: '3' }) // 'author.3'
  */
 export function expandTemplate(template: string, params: Readonly<Record<string, string>>): string {
-  return template.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a?: string, b?: string) => params[a ?? b ?? ''] ?? m);
+  return template.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (m, a?: string, b?: string) => params[a ?? b ?? ''] ?? m,
+  );
 }

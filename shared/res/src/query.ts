@@ -37,7 +37,8 @@ function isScalar(v: unknown): v is Scalar {
  */
 export function normalizeQuery(parsed: unknown): string {
   if (parsed === undefined || parsed === null) return '';
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ResUsageError('normalizeQuery: the parsed query must be an object; give the resource a normalizeQuery');
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ResUsageError('normalizeQuery: the parsed query must be an object; give the resource a normalizeQuery');
   const sp = new URLSearchParams();
   for (const key of Object.keys(parsed).sort()) {
     const v: unknown = (parsed as Record<string, unknown>)[key];

@@ -28,7 +28,10 @@ export class QueueFullError extends Error {
 }
 
 /** A key held by a running task; `active` turns false when that task ends. */
-export interface Hold { readonly key: string; active: boolean }
+export interface Hold {
+  readonly key: string;
+  active: boolean;
+}
 
 /** The keys a task holds: its own and those of the tasks it was started from. */
 export type Holds = readonly Hold[];
@@ -40,7 +43,11 @@ export const NO_HOLDS: Holds = [];
 type Task = (holds: Holds) => Promise<void>;
 
 /** A queued task with the holds it runs with; `hold` (its own key) is released when it ends. */
-interface Entry { readonly task: Task; readonly holds: Holds; readonly hold: Hold | undefined }
+interface Entry {
+  readonly task: Task;
+  readonly holds: Holds;
+  readonly hold: Hold | undefined;
+}
 
 /** True when `holds` includes `key` and its task still runs. */
 function holdsKey(holds: Holds, key: string): boolean {
@@ -57,6 +64,8 @@ function holdsKey(holds: Holds, key: string): boolean {
 export class KeyedQueue {
   readonly #lanes = new Map<string, Entry[]>();
   readonly #idleWaiters: (() => void)[] = [];
+  /** Waiters for "no lane whose key matches": checked whenever a lane ends. */
+  readonly #laneWaiters = new Set<{ readonly match: (key: string) => boolean; readonly done: () => void }>();
   readonly #maxPerKey: number;
   readonly #maxTotal: number;
   #pending = 0;
@@ -110,9 +119,17 @@ export class KeyedQueue {
   run<T>(key: string | null, fn: (holds: Holds) => T | Promise<T>, holds: Holds = NO_HOLDS): Promise<T> {
     if (key !== null && holdsKey(holds, key)) return Promise.resolve().then(() => fn(holds));
     return new Promise<T>((resolve, reject) => {
-      const ok = this.push(key, async (mine) => {
-        try { resolve(await fn(mine)); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
-      }, holds);
+      const ok = this.push(
+        key,
+        async (mine) => {
+          try {
+            resolve(await fn(mine));
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        },
+        holds,
+      );
       if (!ok) reject(new QueueFullError(`queue full for ${key ?? 'unqueued tasks'}`));
     });
   }
@@ -124,8 +141,44 @@ export class KeyedQueue {
   idle(timeoutMs = Infinity): Promise<boolean> {
     if (this.#pending === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => { resolve(false); }, timeoutMs) : undefined;
-      this.#idleWaiters.push(() => { clearTimeout(timer); resolve(true); });
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            resolve(false);
+          }, timeoutMs)
+        : undefined;
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /**
+   * Resolves true once no task runs or waits under a key `match` accepts (ownership hands a
+   * partition over only when its resources are quiet), or false after `timeoutMs`.
+   * @example await q.idleWhere((k) => partitionOf(k) === 3, 2000);
+   */
+  idleWhere(match: (key: string) => boolean, timeoutMs: number): Promise<boolean> {
+    const busy = (): boolean => {
+      for (const k of this.#lanes.keys()) if (match(k)) return true;
+      return false;
+    };
+    if (!busy()) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const w = {
+        match,
+        done: () => {
+          if (busy()) return;
+          clearTimeout(timer);
+          this.#laneWaiters.delete(w);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#laneWaiters.delete(w);
+        resolve(false);
+      }, timeoutMs);
+      this.#laneWaiters.add(w);
     });
   }
 
@@ -137,6 +190,7 @@ export class KeyedQueue {
       lane.shift();
     }
     this.#lanes.delete(key);
+    for (const w of [...this.#laneWaiters]) if (w.match(key)) w.done();
   }
 
   async #runOne(entry: Entry, deferStart = true): Promise<void> {

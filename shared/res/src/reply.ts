@@ -16,8 +16,18 @@ export type Outcome =
   | { readonly kind: 'result'; readonly result: unknown }
   | { readonly kind: 'resource'; readonly rid: string }
   | { readonly kind: 'error'; readonly error: ErrorObject }
-  | { readonly kind: 'model'; readonly model: Readonly<Record<string, unknown>>; readonly query?: string | undefined; readonly state?: ResourceState }
-  | { readonly kind: 'collection'; readonly collection: readonly unknown[]; readonly query?: string | undefined; readonly state?: ResourceState }
+  | {
+      readonly kind: 'model';
+      readonly model: Readonly<Record<string, unknown>>;
+      readonly query?: string | undefined;
+      readonly state?: ResourceState;
+    }
+  | {
+      readonly kind: 'collection';
+      readonly collection: readonly unknown[];
+      readonly query?: string | undefined;
+      readonly state?: ResourceState;
+    }
   | { readonly kind: 'access'; readonly get: boolean; readonly call: string | undefined };
 
 // JSON.stringify returns undefined for undefined (and functions); typed here as it behaves.
@@ -30,14 +40,20 @@ function json(v: unknown): string {
 
 function body(o: Outcome): string {
   switch (o.kind) {
-    case 'result': return `"result":${json(o.result)}`;
-    case 'resource': return `"resource":${json({ rid: o.rid })}`;
-    case 'error': return `"error":${json(o.error)}`;
+    case 'result':
+      return `"result":${json(o.result)}`;
+    case 'resource':
+      return `"resource":${json({ rid: o.rid })}`;
+    case 'error':
+      return `"error":${json(o.error)}`;
     // The protocol: query is included only for query resources (and then always).
-    case 'model': return `"result":${json(o.query === undefined ? { model: o.model } : { model: o.model, query: o.query })}`;
-    case 'collection': return `"result":${json(o.query === undefined ? { collection: o.collection } : { collection: o.collection, query: o.query })}`;
+    case 'model':
+      return `"result":${json(o.query === undefined ? { model: o.model } : { model: o.model, query: o.query })}`;
+    case 'collection':
+      return `"result":${json(o.query === undefined ? { collection: o.collection } : { collection: o.collection, query: o.query })}`;
     // Access: get/call "may be omitted" when not granted.
-    case 'access': return `"result":${json(o.call === undefined ? { get: o.get } : { get: o.get, call: o.call })}`;
+    case 'access':
+      return `"result":${json(o.call === undefined ? { get: o.get } : { get: o.get, call: o.call })}`;
   }
 }
 
@@ -61,7 +77,8 @@ const utf8 = new TextEncoder();
  * @example const bytes = rememberedReply({ kind: 'model', model: m.model, state: m }) ?? encodeReply(o);
  */
 export function rememberedReply(o: Outcome): Uint8Array | undefined {
-  if ((o.kind !== 'model' && o.kind !== 'collection') || o.state === undefined || o.query !== undefined || !isFrozenResult(o.state)) return undefined;
+  if ((o.kind !== 'model' && o.kind !== 'collection') || o.state === undefined || o.query !== undefined || !isFrozenResult(o.state))
+    return undefined;
   // The outcome must still carry the frozen value itself: a middleware that replaced it (say, to
   // redact) gets its own reply encoded, and nothing is remembered for it.
   const own = o.kind === 'model' ? o.model === (o.state as ModelResult).model : o.collection === (o.state as CollectionResult).collection;

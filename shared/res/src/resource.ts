@@ -4,7 +4,7 @@
  * string, call input from each call's zod schema, query and token from their schemas.
  */
 import type { z } from 'zod';
-import type { AccessContext, AuthContext, CallContext, GetContext } from './context.ts';
+import type { AccessContext, AuthContext, CallContext, GetContext } from './contract.ts';
 import { ResUsageError } from './errors.ts';
 import { isValidPart, parsePattern, type ParsedPattern, type PathParams } from './pattern.ts';
 import { normalizeQuery } from './query.ts';
@@ -50,7 +50,13 @@ export interface AuthSpec<P extends string, S, Q, T> {
 }
 
 /** The declaration passed to {@link defineResource}. @example defineResource({ pattern: 'books', kind: 'collection', get: () => collection([]) }) */
-export interface ResourceSpec<P extends string, C extends CallSchemas, A extends CallSchemas, Q extends z.ZodType | undefined, T extends z.ZodType | undefined> {
+export interface ResourceSpec<
+  P extends string,
+  C extends CallSchemas,
+  A extends CallSchemas,
+  Q extends z.ZodType | undefined,
+  T extends z.ZodType | undefined,
+> {
   /** Pattern relative to the service name: `book.$id` serves `<service>.book.<id>`. */
   readonly pattern: P;
   /** Declares model or collection: events of the other kind are refused. */
@@ -104,7 +110,8 @@ export class Resource<P extends string = string> {
     this.parsed = parsePattern(pattern);
     this.calls = methods(spec.calls, 'calls');
     this.auth = methods(spec.auth, 'auth');
-    if (spec.normalizeQuery !== undefined && spec.query === undefined) throw new ResUsageError(`${pattern}: normalizeQuery needs a query schema`);
+    if (spec.normalizeQuery !== undefined && spec.query === undefined)
+      throw new ResUsageError(`${pattern}: normalizeQuery needs a query schema`);
   }
 
   /** True if this definition answers get, call or auth requests (owns the resource). */
@@ -114,11 +121,14 @@ export class Resource<P extends string = string> {
 
   /** @internal Query normalizer (the resource's or the default). */
   get normalize(): (q: unknown) => string {
-    return (this.spec.normalizeQuery) ?? normalizeQuery;
+    return this.spec.normalizeQuery ?? normalizeQuery;
   }
 }
 
-function methods(map: Readonly<Record<string, { params: z.ZodType | null; guard?: Loose; handler: Loose }>> | undefined, what: string): ReadonlyMap<string, MethodEntry> {
+function methods(
+  map: Readonly<Record<string, { params: z.ZodType | null; guard?: Loose; handler: Loose }>> | undefined,
+  what: string,
+): ReadonlyMap<string, MethodEntry> {
   const out = new Map<string, MethodEntry>();
   for (const [name, m] of Object.entries(map ?? {})) {
     if (!isValidPart(name)) throw new ResUsageError(`${what}: invalid method name ${JSON.stringify(name)}`);

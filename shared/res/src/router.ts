@@ -13,6 +13,8 @@ export interface Route {
   readonly rname: string;
   readonly params: Readonly<Record<string, string>>;
   readonly key: string | null;
+  /** The full pattern (`library.book.$id`): the request's low-cardinality label for logs and metrics. */
+  readonly label: string;
 }
 
 type Role = 'get' | 'owner' | 'access';
@@ -44,10 +46,16 @@ export class Router {
    * cost of a warm get. Bounded: emptied when full, so a scan over many ids cannot grow it.
    */
   readonly #cache = new Map<string, Route | null>();
+  /** Every definition's pattern, for `rid(pattern, params)`. */
+  readonly #patterns: ReadonlySet<string>;
 
-  constructor(readonly name: string, readonly defs: readonly Resource[]) {
+  constructor(
+    readonly name: string,
+    readonly defs: readonly Resource[],
+  ) {
     if (!isValidPart(name)) throw new ResUsageError(`service name ${JSON.stringify(name)} must be a single RID part`);
     this.#prefix = `${name}.`;
+    this.#patterns = new Set(defs.map((d) => d.pattern));
     for (const role of ['get', 'owner', 'access'] as const) {
       const seen = new Map<string, string>();
       for (const d of defs.filter((x) => has(x, role))) {
@@ -57,6 +65,11 @@ export class Router {
         seen.set(shape, d.pattern);
       }
     }
+  }
+
+  /** True if some definition has exactly this pattern. */
+  hasPattern(pattern: string): boolean {
+    return this.#patterns.has(pattern);
   }
 
   /** The most specific definition serving `type` for `rname`, or null (→ system.notFound). */
@@ -83,7 +96,15 @@ export class Router {
       const params = matchPattern(def.parsed, tokens);
       if (params !== null && (best === null || compareSpecificity(def.parsed, best.def.parsed) < 0)) best = { def, params };
     }
-    return best === null ? null : Object.freeze({ def: best.def, params: Object.freeze(best.params), rname, key: this.keyOf(best.def, rname, best.params) });
+    return best === null
+      ? null
+      : Object.freeze({
+          def: best.def,
+          params: Object.freeze(best.params),
+          rname,
+          key: this.keyOf(best.def, rname, best.params),
+          label: qualify(this.name, best.def.pattern),
+        });
   }
 
   /**
@@ -111,6 +132,38 @@ export class Router {
   }
 
   /**
+   * Subjects split for ownership: `owned` (get/call/auth of resources with a queue key — every
+   * instance subscribes, the gate picks the owner) and `shared` (access, and `parallel`
+   * resources — one queue group). Throws if a subject of one kind can carry requests of the
+   * other: the two subscriptions would both deliver them.
+   */
+  splitSubjects(): { owned: string[]; shared: string[] } {
+    const owned: string[] = [];
+    const shared: string[] = [];
+    for (const d of this.defs) {
+      const w = toWildcard(d.parsed);
+      const at = (type: string, method: boolean): string =>
+        `${type}.${qualify(this.name, w)}${method ? (w.endsWith('>') ? '' : '.*') : ''}`;
+      const requests = [
+        ...(d.spec.get ? [at('get', false)] : []),
+        ...(d.calls.size > 0 ? [at('call', true)] : []),
+        ...(d.auth.size > 0 ? [at('auth', true)] : []),
+      ];
+      (d.spec.parallel === true ? shared : owned).push(...requests);
+      if (d.spec.access !== undefined) shared.push(at('access', false));
+    }
+    const o = minimalPatterns(owned);
+    const sh = minimalPatterns(shared);
+    for (const a of o)
+      for (const b of sh)
+        if (intersects(a, b))
+          throw new ResUsageError(
+            `service ${this.name}: "${a}" (owned) and "${b}" (parallel or access) overlap; give them distinct patterns`,
+          );
+    return { owned: o, shared: sh };
+  }
+
+  /**
    * `system.reset` patterns: resources with get → `resources`; with access → `access`
    * (patterns covered by a broader one are left out).
    */
@@ -134,6 +187,19 @@ function covers(a: string, b: string): boolean {
     if (u === undefined || u === '>' || (t !== '*' && t !== u)) return false;
   }
   return at.length === bt.length;
+}
+
+/** True if some subject matches both wildcard patterns. */
+function intersects(a: string, b: string): boolean {
+  const at = a.split('.');
+  const bt = b.split('.');
+  for (let i = 0; ; i++) {
+    const x = at[i];
+    const y = bt[i];
+    if (x === '>' || y === '>') return (x === '>' ? bt.length : at.length) > i;
+    if (x === undefined || y === undefined) return x === y;
+    if (x !== '*' && y !== '*' && x !== y) return false;
+  }
 }
 
 /** Distinct patterns, minus those another one covers. */

@@ -2,7 +2,14 @@
  * Process plumbing for a service's `main.ts`: start, and close gracefully on SIGINT/SIGTERM, so
  * services contain no signal handling of their own.
  */
-import type { Service } from './service.ts';
+import type { Logger } from 'pino';
+
+/** What `runService` runs: a service, or anything that starts and closes like one. */
+export interface Runnable {
+  readonly log: Logger;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** Signals that trigger a graceful close. @example runService(service, { signals: [...SHUTDOWN_SIGNALS, 'SIGHUP'] }) */
 export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -21,7 +28,7 @@ export interface RunOptions {
  * exits 0; a second signal exits 1 at once. A failed start exits 1.
  * @example await runService(createService({ name: 'library', resources }));
  */
-export async function runService(service: Service, opts: RunOptions = {}): Promise<void> {
+export async function runService(service: Runnable, opts: RunOptions = {}): Promise<void> {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {

@@ -4,47 +4,51 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { pino, type Logger } from 'pino';
-import { sendRequest, type RequestOptions, type RequestTarget } from './client.ts';
-import type { ResourceHandle } from './context.ts';
+import type {
+  EventKind,
+  Middleware,
+  RequestOptions,
+  RequestTarget,
+  ResetPatterns,
+  ResetResourceOptions,
+  ResourceHandle,
+  ServiceScope,
+} from './contract.ts';
 import type { ServiceCore } from './core.ts';
 import { createDispatcher } from './dispatch.ts';
 import { ResUsageError } from './errors.ts';
-import { loggingMiddleware, metricsMiddleware, type Middleware } from './middleware.ts';
+import { loggingMiddleware, metricsMiddleware } from './middleware.ts';
 import { CLOSE_TIMEOUT_MS, isConnection, resolveOptions, type ServiceOptions } from './options.ts';
-import { expandPattern, joinRid, qualify, type PathParams } from './pattern.ts';
-import { KeyedQueue, NO_HOLDS } from './queue.ts';
-import type { Resource } from './resource.ts';
+import type { PathParams } from './pattern.ts';
+import { QueryInbox } from './query-inbox.ts';
+import { KeyedQueue } from './queue.ts';
 import { Router } from './router.ts';
-import { resetResource, Scope, withResource, type ResetResourceOptions } from './scope.ts';
-import { connectForever, resetMessage, tokenEventMessage, tokenResetMessage, watchStatus, type Message } from './system.ts';
+import { Scope } from './scope.ts';
+import { connectForever, watchStatus } from './system.ts';
 import { tracingMiddleware } from './tracing.ts';
-
-/** Patterns for `service.reset`. @example service.reset({ resources: ['library.book.*'], access: [] }) */
-export interface ResetPatterns {
-  readonly resources?: readonly string[];
-  readonly access?: readonly string[];
-}
 
 type State = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
 
 /**
- * A RES service. Create it with {@link createService}.
+ * A RES service. Create it with {@link createService}. As a `ServiceScope` it holds no queue key:
+ * inside a handler use `ctx.service` instead (see scope.ts).
  * @example
  * const service = createService({ name: 'library', resources: [book, books] });
  * await service.start();
  * await service.with('library.book.1', (r) => { r.change({ title: 'New' }); });
  * await service.close();
  */
-export class Service {
+export class Service implements ServiceScope {
   readonly name: string;
   readonly log: Logger;
-  readonly #core: ServiceCore;
   readonly #router: Router;
   readonly #queue: KeyedQueue;
+  readonly #queries: QueryInbox;
+  readonly #scope: Scope;
   readonly #middleware: Middleware[] = [];
-  readonly #windows = new Set<() => void>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #options: ServiceOptions;
+  readonly #core: ServiceCore;
   #nc: NatsConnection | undefined;
   #subs: Subscription[] = [];
   #state: State = 'idle';
@@ -56,19 +60,37 @@ export class Service {
     this.#router = new Router(options.name, options.resources);
     this.#queue = new KeyedQueue(options.queue);
     this.log = options.logger ?? pino({ name: options.name, level: options.logLevel ?? 'info' });
+    this.#queries = new QueryInbox(() => this.connection, this.log);
+    const onEvent = options.metrics?.onEvent?.bind(options.metrics);
     const core: ServiceCore = {
-      name: this.name, log: this.log, queue: this.#queue, router: this.#router, options: resolveOptions(options), service: this,
+      name: this.name,
+      log: this.log,
+      queue: this.#queue,
+      router: this.#router,
+      options: resolveOptions(options),
+      queries: this.#queries,
       connection: () => this.connection,
-      publish: (subject, payload) => { this.connection.publish(subject, payload); },
-      trackWindow: (close) => { this.#windows.add(close); return () => { this.#windows.delete(close); }; },
+      publish: (subject, payload) => {
+        this.connection.publish(subject, payload);
+      },
       scope: (holds) => new Scope(core, holds),
       later: (ms, fn) => {
-        const timer = setTimeout(() => { this.#timers.delete(timer); fn(); }, ms);
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          fn();
+        }, ms);
         timer.unref();
         this.#timers.add(timer);
       },
+      counted:
+        onEvent === undefined
+          ? () => undefined
+          : (kind: EventKind) => {
+              onEvent(kind);
+            },
     };
     this.#core = core;
+    this.#scope = new Scope(core);
     if (options.tracing !== false) this.#middleware.push(tracingMiddleware);
     if (options.metrics !== undefined) this.#middleware.push(metricsMiddleware(options.metrics));
     this.#middleware.push(loggingMiddleware);
@@ -78,6 +100,11 @@ export class Service {
   get connection(): NatsConnection {
     if (this.#nc === undefined) throw new ResUsageError(`service ${this.name} is not started`);
     return this.#nc;
+  }
+
+  /** True between a successful `start()` and `close()`. */
+  get running(): boolean {
+    return this.#state === 'running';
   }
 
   /**
@@ -94,11 +121,10 @@ export class Service {
     if (this.#state !== 'idle') throw new ResUsageError(`service ${this.name} was already started`);
     this.#state = 'starting';
     const n = this.#options.nats ?? { servers: 'nats://127.0.0.1:4222' };
-    const queue = this.#options.queueGroup === undefined ? this.name : this.#options.queueGroup ?? undefined;
+    const queue = this.#options.queueGroup === undefined ? this.name : (this.#options.queueGroup ?? undefined);
     try {
       this.#nc = isConnection(n) ? n : await connectForever(n, this.name);
-      const callback = createDispatcher(this.#core, () => this.#middleware);
-      this.#subs = this.#router.subjects().map((s) => this.connection.subscribe(s, { queue, callback }));
+      this.#subs = this.#subscribe(queue);
       // The server has our subscriptions before any gateway is told to fetch again.
       await this.connection.flush();
     } catch (err) {
@@ -115,71 +141,48 @@ export class Service {
     this.log.info({ subjects: this.#router.subjects(), queue }, 'serving');
   }
 
-  /**
-   * Sends `system.reset` (default: every owned pattern — get → resources, access → access).
-   * @example service.reset({ resources: ['library.books'] });
-   */
-  reset(patterns: ResetPatterns = this.#router.resetPatterns()): void {
-    this.#send(resetMessage(patterns.resources ?? [], patterns.access ?? []));
+  #subscribe(queue: string | undefined): Subscription[] {
+    const d = createDispatcher(this.#core, () => this.#middleware);
+    const makeGate = this.#options.gate;
+    if (makeGate === undefined) return this.#router.subjects().map((s) => this.connection.subscribe(s, { queue, callback: d.callback }));
+    // Ownership: every instance receives the owned resources' requests, the gate picks the owner.
+    const gate = makeGate({
+      redeliver: (msg) => {
+        d.deliver(msg);
+      },
+      idleWhere: (match, ms) => this.#queue.idleWhere(match, ms),
+      reset: () => {
+        this.reset();
+      },
+    });
+    const { owned, shared } = this.#router.splitSubjects();
+    const gated = d.gated(() => gate);
+    return [
+      ...owned.map((s) => this.connection.subscribe(s, { callback: gated })),
+      ...shared.map((s) => this.connection.subscribe(s, { queue, callback: d.callback })),
+    ];
   }
 
-  /**
-   * Resets one resource from within its queue (so it follows any in-flight get reply).
-   * `repeatAfterMs` sends it again later: across instances, a get that read stale data before a
-   * commit may reply after the first reset, and Resgate ignores a reset while it is fetching.
-   * @example await service.resetResource('library.books', { repeatAfterMs: 3000 });
-   */
-  resetResource(rid: string, opts: ResetResourceOptions = {}): Promise<void> {
-    return resetResource(this.#core, NO_HOLDS, rid, opts);
+  rid<P extends string>(pattern: P, params: PathParams<P>, query?: string): string {
+    return this.#scope.rid(pattern, params, query);
   }
-
-  /**
-   * Runs `fn` in the resource's queue (after any handler for it) with its events. Inside a
-   * handler, call it as `ctx.service.with`: on a resource that handler holds it then runs at
-   * once, where this object (which knows no handler) would wait for the handler — a deadlock.
-   * Throws for a RID this service does not own.
-   * @example await service.with('library.books', (r) => { r.add(ref('library.book.9'), 0); });
-   */
   with<T>(rid: string, fn: (r: ResourceHandle) => T | Promise<T>): Promise<T> {
-    return withResource(this.#core, NO_HOLDS, rid, fn);
+    return this.#scope.with(rid, fn);
   }
-
-  /**
-   * Builds a full RID from a resource definition and its params.
-   * @example service.rid(book, { id: '7' }) // 'library.book.7'
-   */
-  rid<P extends string>(resource: Resource<P>, params: PathParams<P>, query?: string): string {
-    const rname = qualify(this.name, expandPattern(resource.parsed, params));
-    return joinRid(rname, query === '' ? undefined : query);
+  reset(patterns?: ResetPatterns): void {
+    this.#scope.reset(patterns);
   }
-
-  /**
-   * Sets a connection's token (`null` clears it), optionally with a token ID for `tokenReset`.
-   * @example service.tokenEvent(cid, { userId: 42 }, '42');
-   */
+  resetResource(rid: string, opts?: ResetResourceOptions): Promise<void> {
+    return this.#scope.resetResource(rid, opts);
+  }
   tokenEvent(cid: string, token: unknown, tid?: string): void {
-    this.#send(tokenEventMessage(cid, token, tid));
+    this.#scope.tokenEvent(cid, token, tid);
   }
-
-  /**
-   * Asks gateways to re-authenticate every connection whose token has one of `tids`, by sending
-   * an auth request (no params) to `subject`.
-   * @example service.tokenReset(['42'], 'auth.identity.auth.refresh');
-   */
   tokenReset(tids: readonly string[], subject: string): void {
-    this.#send(tokenResetMessage(tids, subject));
+    this.#scope.tokenReset(tids, subject);
   }
-
-  /**
-   * A request to another service, honouring pre-responses; error replies reject as `ResError`.
-   * @example const r = await service.request({ rid: 'catalog.item.3', method: 'reserve' }, { qty: 1 });
-   */
   request(target: string | RequestTarget, params?: unknown, opts?: RequestOptions): Promise<unknown> {
-    return sendRequest(this.#core, target, params, opts);
-  }
-
-  #send(m: Message | null): void {
-    if (m !== null) this.connection.publish(m.subject, m.payload);
+    return this.#scope.request(target, params, opts);
   }
 
   /** Stops intake, lets in-flight and queued handlers finish (bounded), then drains NATS. */
@@ -189,17 +192,21 @@ export class Service {
   }
 
   async #close(): Promise<void> {
-    if (this.#state === 'idle') { this.#state = 'closed'; return; }
+    if (this.#state === 'idle') {
+      this.#state = 'closed';
+      return;
+    }
     this.#state = 'closing';
     await Promise.allSettled(this.#subs.map((s) => s.drain()));
     const timeoutMs = this.#options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
     if (!(await this.#queue.idle(timeoutMs))) this.log.warn({ pending: this.#queue.size, timeoutMs }, 'handlers still running at close');
-    for (const close of [...this.#windows]) close();
+    this.#queries.close();
     for (const t of this.#timers) clearTimeout(t);
     const nc = this.#nc;
     const owned = nc !== undefined && !isConnection(this.#options.nats ?? { servers: '' });
     try {
-      if (owned) await nc.drain(); else await nc?.flush();
+      if (owned) await nc.drain();
+      else await nc?.flush();
     } catch (err) {
       this.log.warn({ err }, 'NATS drain failed');
     }

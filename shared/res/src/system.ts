@@ -8,7 +8,10 @@ import { ResUsageError } from './errors.ts';
 import { isValidPart } from './pattern.ts';
 
 /** A subject and payload to publish. */
-export interface Message { readonly subject: string; readonly payload: string }
+export interface Message {
+  readonly subject: string;
+  readonly payload: string;
+}
 
 /**
  * The connection token event: `{ token, tid? }` on `conn.<cid>.token`; a null token clears it.
@@ -17,7 +20,10 @@ export interface Message { readonly subject: string; readonly payload: string }
 export function tokenEventMessage(cid: string, token: unknown, tid?: string): Message {
   if (!isValidPart(cid)) throw new ResUsageError(`token event: invalid cid ${JSON.stringify(cid)}`);
   if (tid !== undefined && typeof tid !== 'string') throw new ResUsageError('token event: tid must be a string');
-  return { subject: `conn.${cid}.token`, payload: JSON.stringify(tid === undefined ? { token: token ?? null } : { token: token ?? null, tid }) };
+  return {
+    subject: `conn.${cid}.token`,
+    payload: JSON.stringify(tid === undefined ? { token: token ?? null } : { token: token ?? null, tid }),
+  };
 }
 
 /**

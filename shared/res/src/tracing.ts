@@ -5,7 +5,7 @@
  */
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type TracerDelegator } from '@opentelemetry/api';
 import { ErrorCode } from './errors.ts';
-import type { Middleware } from './middleware.ts';
+import type { Middleware } from './contract.ts';
 
 /** The tracer name used for every span of this runtime. @example trace.getTracer(TRACER_NAME) */
 export const TRACER_NAME = '@hub/res';
@@ -22,13 +22,13 @@ export const tracingMiddleware: Middleware = (req, next) => {
   if (!sdkRegistered() && isEmpty(req.headers)) return next();
   const tracer = trace.getTracer(TRACER_NAME);
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const name = `res.${req.type} ${req.pattern}${req.method === undefined ? '' : ` ${req.method}`}`;
+  const name = `res.${req.type} ${req.pattern}${req.method === '' ? '' : ` ${req.method}`}`;
   const attributes = {
     'res.type': req.type,
     'res.rid': req.rname,
     'res.pattern': req.pattern,
     'messaging.system': 'nats',
-    ...(req.method === undefined ? {} : { 'res.method': req.method }),
+    ...(req.method === '' ? {} : { 'res.method': req.method }),
   };
   const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   // No SDK registered (the no-op tracer's span has an invalid context) and no incoming trace:

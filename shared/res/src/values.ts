@@ -9,13 +9,23 @@ import { isValidRid } from './pattern.ts';
 /** A JSON primitive: string, finite number, boolean or null. @example const v: Primitive = 42; */
 export type Primitive = string | number | boolean | null;
 /** A resource reference: Resgate follows it and sends the referenced resource too. @example const r: Ref = ref('library.book.1'); */
-export interface Ref { readonly rid: string; readonly soft?: false }
+export interface Ref {
+  readonly rid: string;
+  readonly soft?: false;
+}
 /** A soft reference: not followed; the client fetches (and is access-checked) on its own. @example softRef('library.page.2') */
-export interface SoftRef { readonly rid: string; readonly soft: true }
+export interface SoftRef {
+  readonly rid: string;
+  readonly soft: true;
+}
 /** A data value: any JSON, including nested objects and arrays, replaced as a whole. @example data({ w: 1 }) */
-export interface DataValue<T = unknown> { readonly data: T }
+export interface DataValue<T = unknown> {
+  readonly data: T;
+}
 /** The change-event value that deletes a model property. @example change({ note: deleteAction }) */
-export interface DeleteAction { readonly action: 'delete' }
+export interface DeleteAction {
+  readonly action: 'delete';
+}
 /** Any value allowed in a model property or a collection item. @example const items: Value[] = ['a', 1, ref('x.y')]; */
 export type Value = Primitive | Ref | SoftRef | DataValue;
 
@@ -129,7 +139,9 @@ export function checkModel(m: unknown, path = 'model'): Record<string, unknown> 
  */
 export function checkCollection(c: unknown, path = 'collection'): readonly unknown[] {
   if (!Array.isArray(c)) throw new ResUsageError(`${path}: a collection must be an array`);
-  c.forEach((v: unknown, i) => { if (!isJsonPrimitive(v)) checkValue(v, `${path}[${i}]`); });
+  c.forEach((v: unknown, i) => {
+    if (!isJsonPrimitive(v)) checkValue(v, `${path}[${i}]`);
+  });
   return c;
 }
 

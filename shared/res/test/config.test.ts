@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv, z } from '../src/index.ts';
+import { ConfigError, loadEnv, z } from '../src/internal.ts';
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1),
@@ -11,7 +11,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['info', 'debug']).default('info'),
 });
 const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function problems(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -25,7 +27,11 @@ function problems(env: NodeJS.ProcessEnv): readonly string[] {
 
 describe('loadEnv', () => {
   it('reads variables, applies defaults and coerces', () => {
-    expect(loadEnv(schema, { DATABASE_URL: 'postgres://x', PORT: '9' })).toEqual({ DATABASE_URL: 'postgres://x', PORT: 9, LOG_LEVEL: 'info' });
+    expect(loadEnv(schema, { DATABASE_URL: 'postgres://x', PORT: '9' })).toEqual({
+      DATABASE_URL: 'postgres://x',
+      PORT: 9,
+      LOG_LEVEL: 'info',
+    });
   });
 
   it('reads NAME_FILE in place of NAME, dropping one trailing newline', () => {

@@ -24,12 +24,25 @@ describe('defineResource', () => {
       calls: {
         set: {
           params: z.object({ title: z.string() }),
-          handler: ({ input, params }) => { expectTypeOf(input).toEqualTypeOf<{ title: string }>(); return params.id; },
+          handler: ({ input, params }) => {
+            expectTypeOf(input).toEqualTypeOf<{ title: string }>();
+            return params.id;
+          },
         },
-        delete: { params: null, handler: ({ input }) => { expectTypeOf(input).toEqualTypeOf<undefined>(); } },
+        delete: {
+          params: null,
+          handler: ({ input }) => {
+            expectTypeOf(input).toEqualTypeOf<undefined>();
+          },
+        },
       },
       auth: {
-        login: { params: z.object({ user: z.string() }), handler: ({ input, setToken }) => { setToken({ user: input.user }); } },
+        login: {
+          params: z.object({ user: z.string() }),
+          handler: ({ input, setToken }) => {
+            setToken({ user: input.user });
+          },
+        },
       },
     });
     expect(def.calls.size).toBe(2);
@@ -38,7 +51,13 @@ describe('defineResource', () => {
   });
 
   it('types the token as unknown without a token schema', () => {
-    defineResource({ pattern: 'x', access: ({ token }) => { expectTypeOf(token).toEqualTypeOf<unknown>(); return false; } });
+    defineResource({
+      pattern: 'x',
+      access: ({ token }) => {
+        expectTypeOf(token).toEqualTypeOf<unknown>();
+        return false;
+      },
+    });
   });
 
   it('allows an access-only definition that owns no resource', () => {
@@ -61,21 +80,48 @@ describe('defineResource', () => {
 
 describe('event checks', () => {
   it('refuses reserved custom event names (protocol list plus query)', () => {
-    expect([...RESERVED_EVENT_NAMES].sort()).toEqual(['add', 'change', 'create', 'delete', 'patch', 'query', 'reaccess', 'remove', 'reset', 'unsubscribe']);
+    expect([...RESERVED_EVENT_NAMES].sort()).toEqual([
+      'add',
+      'change',
+      'create',
+      'delete',
+      'patch',
+      'query',
+      'reaccess',
+      'remove',
+      'reset',
+      'unsubscribe',
+    ]);
   });
 
   it('checks indices: non-negative integers, within the length when known', () => {
-    expect(() => { checkIndex('add', -1, undefined); }).toThrow(/non-negative/);
-    expect(() => { checkIndex('add', 1.5, undefined); }).toThrow(/non-negative/);
-    expect(() => { checkIndex('add', 3, 3); }).not.toThrow();
-    expect(() => { checkIndex('add', 4, 3); }).toThrow(/out of bounds/);
-    expect(() => { checkIndex('remove', 3, 3); }).toThrow(/out of bounds/);
-    expect(() => { checkIndex('remove', 2, 3); }).not.toThrow();
+    expect(() => {
+      checkIndex('add', -1, undefined);
+    }).toThrow(/non-negative/);
+    expect(() => {
+      checkIndex('add', 1.5, undefined);
+    }).toThrow(/non-negative/);
+    expect(() => {
+      checkIndex('add', 3, 3);
+    }).not.toThrow();
+    expect(() => {
+      checkIndex('add', 4, 3);
+    }).toThrow(/out of bounds/);
+    expect(() => {
+      checkIndex('remove', 3, 3);
+    }).toThrow(/out of bounds/);
+    expect(() => {
+      checkIndex('remove', 2, 3);
+    }).not.toThrow();
   });
 
   it('refuses events of the wrong kind when the kind is declared', () => {
     const books = defineResource({ pattern: 'books', kind: 'collection' });
-    expect(() => { checkKind(books, 'change'); }).toThrow(/collection/);
-    expect(() => { checkKind(books, 'add'); }).not.toThrow();
+    expect(() => {
+      checkKind(books.spec.kind, books.pattern, 'change');
+    }).toThrow(/collection/);
+    expect(() => {
+      checkKind(books.spec.kind, books.pattern, 'add');
+    }).not.toThrow();
   });
 });

@@ -5,7 +5,12 @@ import { parseEnvelope, parseSubject } from '../src/envelope.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const codeOf = (f: () => unknown): string | undefined => {
-  try { f(); return undefined; } catch (e) { return e instanceof ResError ? e.code : 'not a ResError'; }
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    return e instanceof ResError ? e.code : 'not a ResError';
+  }
 };
 
 describe('parseSubject', () => {
@@ -29,7 +34,9 @@ describe('parseEnvelope', () => {
   });
 
   it('reads the members and ignores unknown ones', () => {
-    const e = parseEnvelope(enc('{"params":{"a":1},"token":{"u":1},"cid":"c1","isHttp":true,"query":"x=1","future":42,"header":{"A":["b"]}}'));
+    const e = parseEnvelope(
+      enc('{"params":{"a":1},"token":{"u":1},"cid":"c1","isHttp":true,"query":"x=1","future":42,"header":{"A":["b"]}}'),
+    );
     expect(e).toMatchObject({ params: { a: 1 }, token: { u: 1 }, cid: 'c1', isHttp: true, query: 'x=1', header: { A: ['b'] } });
   });
 

@@ -6,17 +6,28 @@ describe('ResError', () => {
   it('uses the protocol default message for predefined codes', () => {
     expect(ResError.notFound().toErrorObject()).toEqual({ code: 'system.notFound', message: 'Not found' });
     expect(new ResError(ErrorCode.Timeout).message).toBe('Request timeout');
-    expect(ResError.invalidParams(undefined, { issues: [] }).toErrorObject()).toEqual({ code: 'system.invalidParams', message: 'Invalid parameters', data: { issues: [] } });
+    expect(ResError.invalidParams(undefined, { issues: [] }).toErrorObject()).toEqual({
+      code: 'system.invalidParams',
+      message: 'Invalid parameters',
+      data: { issues: [] },
+    });
   });
 
   it('carries custom <service>.<name> codes with message and data', () => {
-    expect(new ResError('library.locked', 'Locked', { by: 'x' }).toErrorObject()).toEqual({ code: 'library.locked', message: 'Locked', data: { by: 'x' } });
+    expect(new ResError('library.locked', 'Locked', { by: 'x' }).toErrorObject()).toEqual({
+      code: 'library.locked',
+      message: 'Locked',
+      data: { by: 'x' },
+    });
   });
 });
 
 describe('toErrorObject', () => {
   it('passes ResErrors through', () => {
-    expect(toErrorObject(ResError.accessDenied())).toEqual({ error: { code: 'system.accessDenied', message: 'Access denied' }, unexpected: false });
+    expect(toErrorObject(ResError.accessDenied())).toEqual({
+      error: { code: 'system.accessDenied', message: 'Access denied' },
+      unexpected: false,
+    });
   });
 
   it('hides everything else behind a generic internal error', () => {

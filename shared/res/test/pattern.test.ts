@@ -1,7 +1,16 @@
 // Patterns: validation, matching, param extraction, precedence and the types inferred from them.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  compareSpecificity, expandPattern, expandTemplate, isValidPart, isValidRid, joinRid, matchPattern, parsePattern, splitRid, toWildcard,
+  compareSpecificity,
+  expandPattern,
+  expandTemplate,
+  isValidPart,
+  isValidRid,
+  joinRid,
+  matchPattern,
+  parsePattern,
+  splitRid,
+  toWildcard,
   type PathParams,
 } from '../src/pattern.ts';
 
@@ -15,8 +24,15 @@ describe('parsePattern', () => {
   });
 
   it.each([
-    ['book..x', 'empty token'], ['.', 'empty tokens'], ['>.book', '> not last'], ['book.$', 'empty param'], ['a.$id.$id', 'param twice'],
-    ['bo*k', '* inside a token'], ['a b', 'space'], ['book?x', 'query mark'], ['a.$1x', 'param not an identifier'],
+    ['book..x', 'empty token'],
+    ['.', 'empty tokens'],
+    ['>.book', '> not last'],
+    ['book.$', 'empty param'],
+    ['a.$id.$id', 'param twice'],
+    ['bo*k', '* inside a token'],
+    ['a b', 'space'],
+    ['book?x', 'query mark'],
+    ['a.$1x', 'param not an identifier'],
   ])('refuses %j (%s)', (pattern) => {
     expect(() => parsePattern(pattern)).toThrow(/pattern/);
   });
@@ -54,7 +70,10 @@ describe('matchPattern', () => {
 
 describe('compareSpecificity', () => {
   it('orders static before placeholder before full wildcard', () => {
-    const sorted = ['>', 'book.$id', 'book.new', 'book.>'].map(parsePattern).sort(compareSpecificity).map((p) => p.source);
+    const sorted = ['>', 'book.$id', 'book.new', 'book.>']
+      .map(parsePattern)
+      .sort(compareSpecificity)
+      .map((p) => p.source);
     expect(sorted).toEqual(['book.new', 'book.$id', 'book.>', '>']);
   });
 });

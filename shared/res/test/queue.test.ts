@@ -5,7 +5,9 @@ import { KeyedQueue, QueueFullError } from '../src/queue.ts';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
-  const promise = new Promise<void>((r) => { open = r; });
+  const promise = new Promise<void>((r) => {
+    open = r;
+  });
   return { promise, open };
 }
 
@@ -16,8 +18,15 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     const log: string[] = [];
     const g = gate();
-    q.push('a', async () => { log.push('1 start'); await g.promise; log.push('1 end'); });
-    q.push('a', () => { log.push('2'); return Promise.resolve(); });
+    q.push('a', async () => {
+      log.push('1 start');
+      await g.promise;
+      log.push('1 end');
+    });
+    q.push('a', () => {
+      log.push('2');
+      return Promise.resolve();
+    });
     await tick();
     expect(log).toEqual(['1 start']);
     g.open();
@@ -29,8 +38,14 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     const log: string[] = [];
     const g = gate();
-    q.push('a', async () => { log.push('a'); await g.promise; });
-    q.push('b', () => { log.push('b'); return Promise.resolve(); });
+    q.push('a', async () => {
+      log.push('a');
+      await g.promise;
+    });
+    q.push('b', () => {
+      log.push('b');
+      return Promise.resolve();
+    });
     await tick();
     expect(log).toEqual(['a', 'b']);
     g.open();
@@ -42,7 +57,10 @@ describe('KeyedQueue', () => {
     const g = gate();
     let second = false;
     q.push(null, () => g.promise);
-    q.push(null, () => { second = true; return Promise.resolve(); });
+    q.push(null, () => {
+      second = true;
+      return Promise.resolve();
+    });
     await tick();
     expect(second).toBe(true);
     g.open();
@@ -52,7 +70,10 @@ describe('KeyedQueue', () => {
   it('never starts a task synchronously inside push', () => {
     const q = new KeyedQueue();
     let ran = false;
-    q.push('a', () => { ran = true; return Promise.resolve(); });
+    q.push('a', () => {
+      ran = true;
+      return Promise.resolve();
+    });
     expect(ran).toBe(false);
   });
 
@@ -60,7 +81,10 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     let after = false;
     q.push('a', () => Promise.reject(new Error('boom')));
-    q.push('a', () => { after = true; return Promise.resolve(); });
+    q.push('a', () => {
+      after = true;
+      return Promise.resolve();
+    });
     await q.idle();
     expect(after).toBe(true);
   });
@@ -69,8 +93,14 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     const log: string[] = [];
     const g = gate();
-    q.push('a', async () => { await g.promise; log.push('first'); });
-    const r = q.run('a', () => { log.push('run'); return 42; });
+    q.push('a', async () => {
+      await g.promise;
+      log.push('first');
+    });
+    const r = q.run('a', () => {
+      log.push('run');
+      return 42;
+    });
     g.open();
     expect(await r).toBe(42);
     expect(log).toEqual(['first', 'run']);
@@ -82,12 +112,14 @@ describe('KeyedQueue', () => {
     expect(inner).toBe('inner');
   });
 
-  it('run() without the holder\'s holds waits for the holder', async () => {
+  it("run() without the holder's holds waits for the holder", async () => {
     const q = new KeyedQueue();
     const g = gate();
     const log: string[] = [];
     const outer = q.run('a', async () => {
-      void q.run('a', () => { log.push('inner'); }); // no holds given: queued behind this task
+      void q.run('a', () => {
+        log.push('inner');
+      }); // no holds given: queued behind this task
       await g.promise;
       log.push('outer');
     });
@@ -103,8 +135,19 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     const log: string[] = [];
     const g = gate();
-    q.push('b', async () => { await g.promise; log.push('b1'); });
-    const r = q.run('a', (held) => q.run('b', () => { log.push('b2'); }, held));
+    q.push('b', async () => {
+      await g.promise;
+      log.push('b1');
+    });
+    const r = q.run('a', (held) =>
+      q.run(
+        'b',
+        () => {
+          log.push('b2');
+        },
+        held,
+      ),
+    );
     g.open();
     await r;
     expect(log).toEqual(['b1', 'b2']);
@@ -114,13 +157,17 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     let later: Promise<string> | undefined;
     const g = gate();
-    await q.run('a', (held) => { later = g.promise.then(() => q.run('a', () => 'queued', held)); });
+    await q.run('a', (held) => {
+      later = g.promise.then(() => q.run('a', () => 'queued', held));
+    });
     const blocker = gate();
     q.push('a', () => blocker.promise);
     g.open();
     await tick();
     let done = false;
-    void later?.then(() => { done = true; });
+    void later?.then(() => {
+      done = true;
+    });
     await tick();
     expect(done).toBe(false); // waits for the blocker instead of running inline
     blocker.open();

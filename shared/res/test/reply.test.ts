@@ -15,18 +15,24 @@ describe('encodeReply', () => {
   it('encodes results, resource responses and errors', () => {
     expect(decode(encodeReply({ kind: 'result', result: { a: [1] } }))).toEqual({ result: { a: [1] } });
     expect(decode(encodeReply({ kind: 'resource', rid: 'library.book.4' }))).toEqual({ resource: { rid: 'library.book.4' } });
-    expect(decode(encodeReply({ kind: 'error', error: ResError.notFound().toErrorObject() }))).toEqual({ error: { code: 'system.notFound', message: 'Not found' } });
+    expect(decode(encodeReply({ kind: 'error', error: ResError.notFound().toErrorObject() }))).toEqual({
+      error: { code: 'system.notFound', message: 'Not found' },
+    });
   });
 
   it('encodes get results with query only for query resources', () => {
     expect(decode(encodeReply({ kind: 'model', model: { a: 1 } }))).toEqual({ result: { model: { a: 1 } } });
-    expect(decode(encodeReply({ kind: 'collection', collection: [1], query: 'limit=5' }))).toEqual({ result: { collection: [1], query: 'limit=5' } });
+    expect(decode(encodeReply({ kind: 'collection', collection: [1], query: 'limit=5' }))).toEqual({
+      result: { collection: [1], query: 'limit=5' },
+    });
     expect(decode(encodeReply({ kind: 'collection', collection: [], query: '' }))).toEqual({ result: { collection: [], query: '' } });
   });
 
   it('adds meta only when it has content', () => {
-    expect(decode(encodeReply({ kind: 'result', result: 1 }, { status: 302, header: { Location: ['/x'] } })))
-      .toEqual({ result: 1, meta: { status: 302, header: { Location: ['/x'] } } });
+    expect(decode(encodeReply({ kind: 'result', result: 1 }, { status: 302, header: { Location: ['/x'] } }))).toEqual({
+      result: 1,
+      meta: { status: 302, header: { Location: ['/x'] } },
+    });
     expect(encodeReply({ kind: 'result', result: 1 }, { header: {} })).toBe('{"result":1}');
   });
 

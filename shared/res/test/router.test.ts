@@ -26,7 +26,9 @@ describe('Router', () => {
     expect(router.route('get', 'library.book.8')).toBe(first);
     expect(router.route('access', 'library.book.8')?.def).toBe(access); // per type, not per name
     expect(Object.isFrozen(first) && Object.isFrozen(first?.params)).toBe(true);
-    expect(() => { (first?.params as Record<string, string>).id = '9'; }).toThrow(TypeError);
+    expect(() => {
+      (first?.params as Record<string, string>).id = '9';
+    }).toThrow(TypeError);
     expect(router.route('get', 'library.book.8')?.params).toEqual({ id: '8' });
   });
 
@@ -75,8 +77,13 @@ describe('Router', () => {
     expect(() => new Router('lib.rary', [book])).toThrow(/service name/);
   });
 
-  it('routes the service root (pattern \'\') for its own RID only, and subscribes to its get and access', () => {
-    const root = defineResource({ pattern: '', get: () => model({}), access: () => true, calls: { ping: { params: null, handler: () => null } } });
+  it("routes the service root (pattern '') for its own RID only, and subscribes to its get and access", () => {
+    const root = defineResource({
+      pattern: '',
+      get: () => model({}),
+      access: () => true,
+      calls: { ping: { params: null, handler: () => null } },
+    });
     const r = new Router('svc', [root, book]);
     expect(r.route('call', 'svc')?.def).toBe(root);
     expect(r.route('get', 'svc')?.def).toBe(root);

@@ -4,7 +4,10 @@ import { resetMessage, tokenEventMessage, tokenResetMessage } from '../src/syste
 
 describe('token events', () => {
   it('sends { token, tid } on conn.<cid>.token; null clears', () => {
-    expect(tokenEventMessage('c1', { user: 'a' }, '42')).toEqual({ subject: 'conn.c1.token', payload: '{"token":{"user":"a"},"tid":"42"}' });
+    expect(tokenEventMessage('c1', { user: 'a' }, '42')).toEqual({
+      subject: 'conn.c1.token',
+      payload: '{"token":{"user":"a"},"tid":"42"}',
+    });
     expect(tokenEventMessage('c1', null)).toEqual({ subject: 'conn.c1.token', payload: '{"token":null}' });
     expect(tokenEventMessage('c1', undefined).payload).toBe('{"token":null}');
   });
@@ -15,7 +18,10 @@ describe('token events', () => {
   });
 
   it('sends system.tokenReset { tids, subject }, nothing for no tids', () => {
-    expect(tokenResetMessage(['1', '2'], 'auth.identity.refresh')).toEqual({ subject: 'system.tokenReset', payload: '{"tids":["1","2"],"subject":"auth.identity.refresh"}' });
+    expect(tokenResetMessage(['1', '2'], 'auth.identity.refresh')).toEqual({
+      subject: 'system.tokenReset',
+      payload: '{"tids":["1","2"],"subject":"auth.identity.refresh"}',
+    });
     expect(tokenResetMessage([], 'auth.x.y')).toBeNull();
     expect(() => tokenResetMessage(['1'], 'bad subject')).toThrow(/subject/);
   });

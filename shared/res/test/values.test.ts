@@ -5,25 +5,45 @@ import { checkChange, checkCollection, checkModel, checkValue, data, deleteActio
 
 describe('checkValue', () => {
   it.each([['str'], [0], [-1.5], [true], [null], [{ rid: 'a.b' }], [{ rid: 'a.b', soft: true }], [{ data: { x: [1] } }], [{ data: 1 }]])(
-    'accepts %j', (v) => { expect(() => { checkValue(v, 'v'); }).not.toThrow(); },
+    'accepts %j',
+    (v) => {
+      expect(() => {
+        checkValue(v, 'v');
+      }).not.toThrow();
+    },
   );
 
   it('refuses a bare nested object or array with a clear message', () => {
-    expect(() => { checkValue({ a: 1 }, 'model.x'); }).toThrow(/model\.x: a nested object must be wrapped with data\(\)/);
-    expect(() => { checkValue([1, 2], 'model.tags'); }).toThrow(/model\.tags: a nested array must be wrapped with data\(\)/);
+    expect(() => {
+      checkValue({ a: 1 }, 'model.x');
+    }).toThrow(/model\.x: a nested object must be wrapped with data\(\)/);
+    expect(() => {
+      checkValue([1, 2], 'model.tags');
+    }).toThrow(/model\.tags: a nested array must be wrapped with data\(\)/);
   });
 
   it.each([
-    [Number.NaN, /not a JSON number/], [Infinity, /not a JSON number/], [undefined, /undefined is not a RES value/],
-    [() => 1, /function/], [new Date(0), /Date is not a RES value/], [{ rid: 'a..b' }, /invalid RID/],
-    [{ rid: 'a.b', extra: 1 }, /only have "rid" and "soft"/], [{ data: 1, x: 2 }, /only have "data"/], [{ data: undefined }, /undefined/],
-    [{ rid: 'a.b', soft: 'yes' }, /"soft" must be a boolean/], [{ action: 'delete' }, /nested object/],
+    [Number.NaN, /not a JSON number/],
+    [Infinity, /not a JSON number/],
+    [undefined, /undefined is not a RES value/],
+    [() => 1, /function/],
+    [new Date(0), /Date is not a RES value/],
+    [{ rid: 'a..b' }, /invalid RID/],
+    [{ rid: 'a.b', extra: 1 }, /only have "rid" and "soft"/],
+    [{ data: 1, x: 2 }, /only have "data"/],
+    [{ data: undefined }, /undefined/],
+    [{ rid: 'a.b', soft: 'yes' }, /"soft" must be a boolean/],
+    [{ action: 'delete' }, /nested object/],
   ])('refuses %s', (v, msg) => {
-    expect(() => { checkValue(v, 'v'); }).toThrow(msg);
+    expect(() => {
+      checkValue(v, 'v');
+    }).toThrow(msg);
   });
 
   it('throws ResUsageError (logged as SDK misuse, client sees internalError)', () => {
-    expect(() => { checkValue({}, 'v'); }).toThrow(ResUsageError);
+    expect(() => {
+      checkValue({}, 'v');
+    }).toThrow(ResUsageError);
   });
 });
 

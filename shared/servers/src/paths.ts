@@ -20,4 +20,9 @@ export const bin = {
   keycloakHome: join(localDir, 'keycloak', 'current'),
   pgBin: process.env.HUB_PG_BIN ?? '/usr/lib/postgresql/15/bin',
   redis: process.env.HUB_REDIS_SERVER ?? 'redis-server',
+  /** Prometheus 3 and promtool (go install). */
+  prometheus: join(localDir, 'bin', 'prometheus'),
+  promtool: join(localDir, 'bin', 'promtool'),
+  natsExporter: join(localDir, 'bin', 'prometheus-nats-exporter'),
+  jaeger: join(localDir, 'bin', 'jaeger'),
 } as const;

@@ -3,10 +3,14 @@
  * setup both come through here, so what the tests prove is what developers run.
  */
 import { join } from 'node:path';
+import { startJaeger, type JaegerPorts } from './jaeger.ts';
 import { startKeycloak } from './keycloak.ts';
 import { startNats } from './nats.ts';
+import { startNatsExporter } from './nats-exporter.ts';
 import { PG_USER, startPostgres } from './postgres.ts';
-import type { LogSink } from './process.ts';
+import type { IngressLimits } from './ingress.ts';
+import type { LogSink, RestartPolicy } from './process.ts';
+import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
 import { startRedis } from './redis.ts';
 import { startResgate } from './resgate.ts';
 import type { RunningServer } from './server.ts';
@@ -52,6 +56,27 @@ export interface PlatformUrls {
    * client redirects only to it.
    */
   appUrl: string;
+  /** With `observability`: Resgate's OpenMetrics and Traefik's metrics. */
+  resgateMetricsUrl?: string;
+  traefikMetricsUrl?: string;
+  /** With `observability.prometheus`. */
+  prometheusUrl?: string;
+  /** With `observability.jaeger`: the query API/UI, and the OTLP endpoint for OTEL_EXPORTER_OTLP_ENDPOINT. */
+  jaegerUrl?: string;
+  otlpUrl?: string;
+}
+
+/**
+ * Metrics and traces of the platform; everything here is off unless asked for, so tests and
+ * benchmarks pay nothing for it.
+ */
+export interface ObservabilityOptions {
+  /** Resgate serves OpenMetrics there; Traefik serves its metrics on its admin port. */
+  resgateMetrics: number;
+  /** Prometheus scraping Resgate, Traefik, NATS (through the exporter) and services' ops ports. */
+  prometheus?: { port: number; natsExporterPort: number };
+  /** Jaeger v2 as the trace backend (built by `make install-jaeger`). */
+  jaeger?: JaegerPorts;
 }
 
 export interface PlatformOptions {
@@ -63,13 +88,44 @@ export interface PlatformOptions {
   resgate?: { requestTimeoutMs?: number; headerAuth?: string };
   /** Trade durability for speed (tests). */
   fast?: boolean;
+  /**
+   * Restart every server with this policy once it is ready (`make up`). Without it only Resgate
+   * restarts (forever, default backoff): tests that kill a server start their own.
+   */
+  supervise?: RestartPolicy;
+  /** Ingress limits for Traefik (HUB_INGRESS_* variables apply too; defaults: traefik/dynamic). */
+  ingress?: IngressLimits;
+  /** Traefik's JSON access log; default `<runDir>/logs/traefik-access.log`. */
+  accessLogPath?: string;
+  /** How long Keycloak (a JVM, slow on a busy machine) may take to be ready; default 180 s. */
+  keycloakReadyTimeoutMs?: number;
   /** Progress messages ("starting keycloak…"). */
   progress?: (message: string) => void;
+  observability?: ObservabilityOptions;
+  /** How each server is started: local processes (default) or containers (containers.ts). */
+  launchers?: Launchers;
 }
+
+/** One start function per server; the process launchers and the container launchers both fit. */
+export interface Launchers {
+  nats: typeof startNats;
+  resgate: typeof startResgate;
+  postgres: typeof startPostgres;
+  redis: typeof startRedis;
+  keycloak: typeof startKeycloak;
+  traefik: typeof startTraefik;
+}
+
+/** The servers as project-local processes (the default). */
+export const PROCESS_LAUNCHERS: Launchers = {
+  nats: startNats, resgate: startResgate, postgres: startPostgres, redis: startRedis, keycloak: startKeycloak, traefik: startTraefik,
+};
 
 export interface Platform {
   readonly urls: PlatformUrls;
   readonly servers: readonly RunningServer[];
+  /** With `observability.prometheus`: add services' ops ports with `setTargets('hub-services', …)`. */
+  readonly prometheus?: RunningPrometheus;
   /** Stops every server, dependants first. */
   stop(): Promise<void>;
 }
@@ -96,6 +152,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     const t0 = Date.now();
     const server = await start();
     started.push(server);
+    if (o.supervise) server.process?.supervise(o.supervise);
     o.progress?.(`${name} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return server;
   };
@@ -105,32 +162,44 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     await Promise.all(started.map((s) => s.stop()));
   };
   const { ports: p, log, runDir } = o;
+  const obs = o.observability;
+  const run = o.launchers ?? PROCESS_LAUNCHERS;
   try {
-    const natsP = track('nats', () => startNats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
+    const natsP = track('nats', () => run.nats({ port: p.nats, monitorPort: p.natsMonitor, dataDir: join(runDir, 'nats'), log }));
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
-      track('resgate', () => startResgate({ port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, allowOrigin: appOrigin(p.traefik), ...o.resgate, log })),
+      track('resgate', () => run.resgate({
+        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`,
+        allowOrigin: appOrigin(p.traefik), ...o.resgate, ...(obs ? { metricsPort: obs.resgateMetrics } : {}), log,
+      })),
     );
     const keycloakP = track('keycloak', () =>
-      startKeycloak({
+      run.keycloak({
         port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
-        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), webOrigin: appOrigin(p.traefik), log,
+        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), publicUrl: appOrigin(p.traefik), log,
+        ...(o.keycloakReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: o.keycloakReadyTimeoutMs }),
       }),
     );
     const all = await Promise.allSettled([
       natsP,
       keycloakP,
-      track('postgres', () => startPostgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
-      track('redis', () => startRedis({ port: p.redis, dataDir: runDir, log })),
+      track('postgres', () => run.postgres({ port: p.postgres, dataDir: join(runDir, 'postgres'), fast: o.fast ?? false, log })),
+      track('redis', () => run.redis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
-      resgateP.then((resgate) => track('traefik', () => startTraefik({ port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, webUrl: `http://127.0.0.1:${p.web}`, log }))),
+      resgateP.then((resgate) => track('traefik', () => run.traefik({
+        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, webUrl: `http://127.0.0.1:${p.web}`, log, metrics: obs !== undefined,
+        accessLogPath: o.accessLogPath ?? join(runDir, 'logs', 'traefik-access.log'), ...(o.ingress ? { limits: o.ingress } : {}),
+      }))),
+      ...observabilityServers(o, natsP, track),
     ]);
     // Wait for every start to settle before cleaning up, so no late starter is left running.
     const failed = all.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const keycloak = await keycloakP;
+    const prometheus = started.find((s): s is RunningPrometheus => s.name === 'prometheus');
     return {
       servers: started,
+      ...(prometheus ? { prometheus } : {}),
       stop,
       urls: {
         natsUrl: `nats://127.0.0.1:${p.nats}`,
@@ -148,10 +217,45 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         identityBackchannelUrl: backchannelUrl(p.identityBackchannel),
         webUrl: `http://127.0.0.1:${p.web}`,
         appUrl: appOrigin(p.traefik),
+        ...observabilityUrls(o),
       },
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+type Track = <T extends RunningServer>(name: string, start: () => Promise<T>) => Promise<T>;
+
+/** Prometheus with its NATS exporter, and Jaeger, when asked for. */
+function observabilityServers(o: PlatformOptions, natsP: Promise<RunningServer>, track: Track): Promise<RunningServer>[] {
+  const obs = o.observability;
+  const { ports: p, log } = o;
+  const out: Promise<RunningServer>[] = [];
+  if (obs?.prometheus) {
+    const { port, natsExporterPort } = obs.prometheus;
+    const at = (n: number) => [{ targets: [`127.0.0.1:${n}`] }];
+    out.push(track('prometheus', () => startPrometheus({
+      port, dir: join(o.runDir, 'prometheus'), log,
+      targets: { resgate: at(obs.resgateMetrics), traefik: at(p.traefikAdmin), nats: at(natsExporterPort) },
+    })));
+    out.push(natsP.then(() => track('nats-exporter', () => startNatsExporter({ port: natsExporterPort, monitorUrl: `http://127.0.0.1:${p.natsMonitor}`, log }))));
+  }
+  if (obs?.jaeger) {
+    const ports = obs.jaeger;
+    out.push(track('jaeger', () => startJaeger({ ...ports, log })));
+  }
+  return out;
+}
+
+function observabilityUrls(o: PlatformOptions): Partial<PlatformUrls> {
+  const obs = o.observability;
+  if (obs === undefined) return {};
+  return {
+    resgateMetricsUrl: `http://127.0.0.1:${obs.resgateMetrics}/metrics`,
+    traefikMetricsUrl: `http://127.0.0.1:${o.ports.traefikAdmin}/metrics`,
+    ...(obs.prometheus ? { prometheusUrl: `http://127.0.0.1:${obs.prometheus.port}` } : {}),
+    ...(obs.jaeger ? { jaegerUrl: `http://127.0.0.1:${obs.jaeger.query}`, otlpUrl: `http://127.0.0.1:${obs.jaeger.otlp}` } : {}),
+  };
 }

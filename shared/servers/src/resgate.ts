@@ -1,15 +1,19 @@
 /**
  * Resgate, configured from gateway/resgate.json with ports and NATS URL from flags.
- * Resgate exits when it loses NATS, so it always runs supervised (restarted on exit).
+ * Resgate exits when it loses NATS, so it always runs supervised (restarted on exit); a restart
+ * first waits for NATS to be healthy again, so it neither burns restarts nor backs off needlessly.
  */
 import { join } from 'node:path';
 import { bin, repoRoot } from './paths.ts';
-import { ManagedProcess, type LogSink } from './process.ts';
-import { asServer, type RunningServer } from './server.ts';
-import { tcpOpen, waitUntil } from './wait.ts';
+import { ManagedProcess, type LogSink, type RestartPolicy } from './process.ts';
+import { whenReady, type RunningServer } from './server.ts';
+import { httpOk, tcpOpen, waitUntil } from './wait.ts';
 
 /** The gateway configuration shared by `make up`, the tests and the stack. */
 export const RESGATE_CONFIG = join(repoRoot, 'gateway', 'resgate.json');
+
+/** How long a Resgate restart waits for NATS to come back before starting anyway. */
+const NATS_WAIT_MS = 30_000;
 
 export interface ResgateOptions {
   port: number;
@@ -24,17 +28,38 @@ export interface ResgateOptions {
    * Default: gateway/resgate.json's `allowOrigin`.
    */
   allowOrigin?: string;
+  /** NATS monitoring URL: a restart waits (up to NATS_WAIT_MS) for its /healthz first. */
+  natsMonitorUrl?: string;
+  /** Default: restart forever with the default backoff. */
+  restart?: RestartPolicy;
+  /** Serve Resgate's OpenMetrics on this port (`--metricsport`); default off. */
+  metricsPort?: number;
   log: LogSink;
   readyTimeoutMs?: number;
 }
 
-/** Starts Resgate and resolves once its HTTP port accepts connections. */
-export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
-  const args = ['-c', RESGATE_CONFIG, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
+/** Resgate's flags, reading its configuration from `configFile` (also for the container launcher). */
+export function resgateArgs(o: ResgateOptions, configFile = RESGATE_CONFIG): string[] {
+  const args = ['-c', configFile, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
   if (o.allowOrigin !== undefined) args.push('--alloworigin', o.allowOrigin);
-  const proc = ManagedProcess.start({ name: 'resgate', command: bin.resgate, args, restart: true, log: o.log });
-  await waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
-  return asServer('resgate', `http://127.0.0.1:${o.port}`, proc);
+  if (o.metricsPort !== undefined) args.push('--metricsport', String(o.metricsPort));
+  return args;
+}
+
+/** Starts Resgate and resolves once its HTTP port accepts connections. */
+export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
+  const { natsMonitorUrl } = o;
+  const natsBack =
+    natsMonitorUrl === undefined
+      ? undefined
+      : // Past the wait Resgate starts anyway: it exits again if NATS is still away, and that counts.
+        () => waitUntil(() => httpOk(`${natsMonitorUrl}/healthz`), NATS_WAIT_MS, 'nats before restarting resgate').catch(() => undefined);
+  const proc = ManagedProcess.start({
+    name: 'resgate', command: bin.resgate, args: resgateArgs(o), restart: o.restart ?? true, log: o.log,
+    ...(natsBack ? { beforeRestart: natsBack } : {}),
+  });
+  const ready = () => waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
+  return whenReady('resgate', `http://127.0.0.1:${o.port}`, proc, ready);
 }

@@ -1,6 +1,8 @@
 /**
  * Starts every service under services/ (each has src/main.ts) as a supervised process with the
- * platform's URLs in its environment, and waits until each has connected to NATS.
+ * platform's URLs in its environment, and waits until each has connected to NATS. A service runs
+ * either from its TypeScript through tsx (the default: edit and restart) or from its compiled
+ * bundle `dist/main.js` (`npm run build`; what the images run, and `make up-prod`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +14,31 @@ import { httpOk, waitUntil } from './wait.ts';
 /** The front end: no NATS connection of its own; it is up when its health URL answers. */
 export const WEB_SERVICE = 'web';
 
+/** How a service process runs: TypeScript through tsx, or the bundle from `npm run build`. */
+export type ServiceRuntime = 'tsx' | 'compiled';
+
+/** The command line of one service; an absolute entry path, so a sweep of dead runs can tell our processes by cmdline. */
+export function serviceCommand(name: string, runtime: ServiceRuntime = 'tsx'): { command: string; args: string[]; cwd: string } {
+  const dir = join(repoRoot, 'services', name);
+  // The telemetry preload starts tracing before the service's imports when OTEL_EXPORTER_OTLP_ENDPOINT
+  // is set, and does nothing otherwise.
+  if (runtime === 'tsx') return { command: process.execPath, args: ['--import', 'tsx', '--import', '@hub/telemetry/register', join(dir, 'src', 'main.ts')], cwd: dir };
+  const bundle = join(dir, 'dist', 'main.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` (or \`make build\`) first`);
+  return { command: process.execPath, args: [bundle], cwd: dir };
+}
+
 export interface StartedService {
   name: string;
   proc: ManagedProcess;
+}
+
+/** Options of {@link startServices}. */
+export interface StartServicesOptions {
+  /** More environment per service, e.g. its `OPS_PORT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` to turn tracing on. */
+  env?: (name: string) => NodeJS.ProcessEnv;
+  /** TypeScript through tsx (default) or the compiled bundles. */
+  runtime?: ServiceRuntime;
 }
 
 /** Service folders that have an entry point. */
@@ -38,6 +62,9 @@ export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
     WEB_PORT: new URL(urls.webUrl).port,
     WEB_PUBLIC_ORIGIN: urls.appUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // The ops server on a free port unless the caller assigns one (make up does, per service):
+    // several services, or runs, on one machine must not fight over the default.
+    OPS_PORT: process.env.OPS_PORT ?? '0',
   };
 }
 
@@ -49,27 +76,30 @@ async function connectedToNats(monitorUrl: string, name: string): Promise<boolea
 }
 
 /**
- * Starts services (default: every one under services/) supervised, resolving once each is connected to NATS.
+ * Starts services (default: every one under services/) supervised, resolving once each is connected
+ * to NATS. They restart forever with the default backoff; `make up` then arms its own policy
+ * (`proc.supervise`), which gives up.
  * @example const [identity] = await startServices(urls, log, ['identity']);
  */
-export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices()): Promise<StartedService[]> {
-  const env = serviceEnv(urls);
-  const started = names.map((name) => ({
+export async function startServices(urls: PlatformUrls, log: LogSink, names: readonly string[] = discoverServices(), o: StartServicesOptions = {}): Promise<StartedService[]> {
+  const runtime = o.runtime ?? 'tsx';
+  const env = { ...serviceEnv(urls), ...(runtime === 'compiled' ? { NODE_ENV: 'production' } : {}) };
+  const commands = names.map((name) => [name, serviceCommand(name, runtime)] as const); // all checked before any starts
+  const started = commands.map(([name, cmd]) => ({
     name,
-    proc: ManagedProcess.start({
-      name,
-      command: process.execPath,
-      // An absolute entry path, so a sweep of dead runs can tell our service processes by cmdline.
-      args: ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')],
-      cwd: join(repoRoot, 'services', name),
-      env,
-      restart: true,
-      log,
-    }),
+    proc: ManagedProcess.start({ name, ...cmd, env: { ...env, OTEL_SERVICE_NAME: name, ...o.env?.(name) }, restart: true, log }),
   }));
-  const ready = (name: string) => (name === WEB_SERVICE ? httpOk(`${urls.webUrl}/healthz`) : connectedToNats(urls.natsMonitorUrl, name));
-  await Promise.all(
-    started.map((s) => waitUntil(() => ready(s.name), 60_000, `service ${s.name} (${s.name === WEB_SERVICE ? 'answering /healthz' : 'connected to NATS'})`, () => s.proc.exitReason())),
+  // If any never becomes ready, all are stopped: the caller gets no handle to stop them with.
+  // The web app has no NATS connection: it is ready when its own server answers.
+  const isReady = (name: string) => (name === WEB_SERVICE ? httpOk(`${urls.webUrl}/healthz`) : connectedToNats(urls.natsMonitorUrl, name));
+  const what = (name: string) => (name === WEB_SERVICE ? 'answering /healthz' : 'connected to NATS');
+  const ready = await Promise.allSettled(
+    started.map((s) => waitUntil(() => isReady(s.name), 60_000, `service ${s.name} (${what(s.name)})`, () => s.proc.exitReason())),
   );
+  const failed = ready.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((s) => s.proc.stop()));
+    throw failed.reason;
+  }
   return started;
 }

@@ -6,10 +6,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 export const READY_POLL_MS = 100;
 
 /**
- * Resolves once `probe` returns true; rejects with `what` and the last probe error after `timeoutMs`.
+ * Resolves once `probe` returns true; rejects with `what` and the last probe error after `timeoutMs`,
+ * at once when `alive` reports the process dead, or when a probe error is `fatal` (no point waiting).
  * @example await waitUntil(() => httpOk('http://127.0.0.1:8222/healthz'), 10_000, 'nats health');
  */
-export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, alive?: () => string | undefined): Promise<void> {
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  alive?: () => string | undefined,
+  fatal?: (err: unknown) => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -18,6 +25,7 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
     try {
       if (await probe()) return;
     } catch (err) {
+      if (fatal?.(err) === true) throw new Error(`${what}: ${(err as Error).message}`);
       last = err;
     }
     if (Date.now() > deadline) {

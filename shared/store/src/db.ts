@@ -53,9 +53,15 @@ export function checkSchema(schema: string): string {
  */
 export function createDb(o: DbOptions): Db {
   const schema = checkSchema(o.schema);
-  const pool = new pg.Pool({ connectionString: o.url, max: o.max ?? DEFAULT_POOL_MAX, options: `-c search_path=${schema} -c TimeZone=UTC` });
+  const pool = new pg.Pool({
+    connectionString: o.url,
+    max: o.max ?? DEFAULT_POOL_MAX,
+    options: `-c search_path=${schema} -c TimeZone=UTC`,
+  });
   // An idle client losing its server emits on the pool; without a listener Node would crash.
-  pool.on('error', (err) => { o.log?.warn({ err }, 'postgres idle client error'); });
+  pool.on('error', (err) => {
+    o.log?.warn({ err }, 'postgres idle client error');
+  });
   const db: Db = {
     schema,
     pool,

@@ -3,9 +3,14 @@
  * constraint violations name the offending field (the issue format of the runtime's validation),
  * everything else is `system.internalError` with the cause kept for the log.
  */
-import { isResError, ResError } from '@hub/res';
+import { isResError, ResError } from '@hub/res/internal';
 
-interface PgErrorLike { code?: unknown; detail?: unknown; column?: unknown; constraint?: unknown }
+interface PgErrorLike {
+  code?: unknown;
+  detail?: unknown;
+  column?: unknown;
+  constraint?: unknown;
+}
 
 /** SQLSTATEs we map (https://www.postgresql.org/docs/15/errcodes-appendix.html). */
 export const SQLSTATE = {
@@ -55,14 +60,21 @@ export function toResError(err: unknown): ResError {
   if (isResError(err)) return err;
   const e = (err ?? {}) as PgErrorLike;
   switch (sqlstate(err)) {
-    case SQLSTATE.uniqueViolation: return fieldError(e, 'unique', 'is already in use');
-    case SQLSTATE.foreignKeyViolation: return fieldError(e, 'reference', 'refers to something that does not exist');
-    case SQLSTATE.notNullViolation: return fieldError(e, 'required', 'is required');
-    case SQLSTATE.checkViolation: return fieldError(e, 'invalid', 'is not allowed');
-    case SQLSTATE.stringTooLong: return ResError.invalidParams('Invalid parameters: a value is too long');
-    case SQLSTATE.invalidText: return ResError.invalidParams('Invalid parameters: a value has the wrong format');
+    case SQLSTATE.uniqueViolation:
+      return fieldError(e, 'unique', 'is already in use');
+    case SQLSTATE.foreignKeyViolation:
+      return fieldError(e, 'reference', 'refers to something that does not exist');
+    case SQLSTATE.notNullViolation:
+      return fieldError(e, 'required', 'is required');
+    case SQLSTATE.checkViolation:
+      return fieldError(e, 'invalid', 'is not allowed');
+    case SQLSTATE.stringTooLong:
+      return ResError.invalidParams('Invalid parameters: a value is too long');
+    case SQLSTATE.invalidText:
+      return ResError.invalidParams('Invalid parameters: a value has the wrong format');
     // Lost connections (08xxx, ECONNREFUSED, "Connection terminated"), timeouts and the rest:
     // internal, the cause logged by the runtime and never shown to the client.
-    default: return ResError.internal(err);
+    default:
+      return ResError.internal(err);
   }
 }

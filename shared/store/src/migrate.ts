@@ -28,7 +28,16 @@ export async function migrate(db: Db, o: MigrateOptions): Promise<void> {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`hub.migrate.${db.schema}`]);
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
-      const common = { dbClient: client, schema: db.schema, direction: 'up' as const, noLock: true, checkOrder: true, log: (m: string) => { o.log?.debug(m); } };
+      const common = {
+        dbClient: client,
+        schema: db.schema,
+        direction: 'up' as const,
+        noLock: true,
+        checkOrder: true,
+        log: (m: string) => {
+          o.log?.debug(m);
+        },
+      };
       await runner({ ...common, dir: STORE_MIGRATIONS, migrationsTable: 'hub_store_migrations' });
       await runner({ ...common, dir: o.dir, migrationsTable: 'hub_migrations' });
     } finally {

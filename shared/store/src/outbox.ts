@@ -33,7 +33,9 @@ export function auditSubject(service: string, resource: string, action: AuditAct
 export async function writeOutbox(c: Queryable, e: Omit<DomainEvent, 'id' | 'timestamp'>): Promise<DomainEvent> {
   const event: DomainEvent = { id: randomUUID(), timestamp: new Date().toISOString(), ...e };
   await c.query('INSERT INTO hub_outbox (event_id, subject, payload) VALUES ($1, $2, $3)', [
-    event.id, auditSubject(e.service, e.resource, e.action), JSON.stringify(event),
+    event.id,
+    auditSubject(e.service, e.resource, e.action),
+    JSON.stringify(event),
   ]);
   return event;
 }
@@ -44,7 +46,13 @@ export type Bind = (value: unknown) => string;
 /** A statement under construction: bound values and the binder that appends to them. */
 export function statement(): { values: unknown[]; bind: Bind } {
   const values: unknown[] = [];
-  return { values, bind: (v) => { values.push(v); return `$${String(values.length)}`; } };
+  return {
+    values,
+    bind: (v) => {
+      values.push(v);
+      return `$${String(values.length)}`;
+    },
+  };
 }
 
 export interface OutboxCte {
@@ -68,7 +76,10 @@ export interface OutboxCte {
 }
 
 /** A column as SQL text: its name as a string literal (the JSON key) and as an identifier. */
-export interface SqlColumn { readonly literal: string; readonly ident: string }
+export interface SqlColumn {
+  readonly literal: string;
+  readonly ident: string;
+}
 
 /** json_build_object takes at most 100 arguments: a key and a value per column. */
 const MAX_BUILD_COLUMNS = 50;
@@ -80,7 +91,8 @@ const MAX_BUILD_COLUMNS = 50;
  * @example rowJson('old', [{ literal: "'id'", ident: 'id' }]) // json_build_object('id', old.id)
  */
 export function rowJson(alias: string, columns: readonly SqlColumn[]): string {
-  if (columns.length > MAX_BUILD_COLUMNS) return `(SELECT row_to_json(r) FROM (SELECT ${columns.map((c) => `${alias}.${c.ident}`).join(', ')}) r)`;
+  if (columns.length > MAX_BUILD_COLUMNS)
+    return `(SELECT row_to_json(r) FROM (SELECT ${columns.map((c) => `${alias}.${c.ident}`).join(', ')}) r)`;
   return `json_build_object(${columns.map((c) => `${c.literal}, ${alias}.${c.ident}`).join(', ')})`;
 }
 
@@ -92,11 +104,16 @@ export function rowJson(alias: string, columns: readonly SqlColumn[]): string {
  * @example `WITH new AS (INSERT ... RETURNING *), ob AS (${outboxCte({...}, bind)}) SELECT payload FROM ob`
  */
 export function outboxCte(o: OutboxCte, bind: Bind): string {
-  const [id, actor] = 'idSql' in o.event ? [o.event.idSql, o.event.actorSql] : [`${bind(randomUUID())}::uuid`, `${bind(JSON.stringify(o.event.actor ?? null))}::json`];
-  return `INSERT INTO hub_outbox (event_id, subject, payload) SELECT ${id}, ${bind(auditSubject(o.service, o.resource, o.action))}, ` +
+  const [id, actor] =
+    'idSql' in o.event
+      ? [o.event.idSql, o.event.actorSql]
+      : [`${bind(randomUUID())}::uuid`, `${bind(JSON.stringify(o.event.actor ?? null))}::json`];
+  return (
+    `INSERT INTO hub_outbox (event_id, subject, payload) SELECT ${id}, ${bind(auditSubject(o.service, o.resource, o.action))}, ` +
     `json_build_object('id', ${id}::text, 'service', ${bind(o.service)}::text, 'resource', ${bind(o.resource)}::text, ` +
     `'action', ${bind(o.action)}::text, 'resourceId', (${o.id})::text, 'actor', ${actor}, ` +
     `'before', ${o.before ?? 'NULL::json'}, 'after', ${o.after ?? 'NULL::json'}, ` +
     `'timestamp', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) FROM ${o.from}` +
-    `${o.orderBy === undefined ? '' : ` ORDER BY ${o.orderBy}`} RETURNING event_id, payload`;
+    `${o.orderBy === undefined ? '' : ` ORDER BY ${o.orderBy}`} RETURNING event_id, payload`
+  );
 }

@@ -12,7 +12,11 @@ import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/tr
 /** A batch whose acks have not all arrived by then fails. */
 export const PUBLISH_ACK_TIMEOUT_MS = 5000;
 
-export interface OutgoingEvent { readonly subject: string; readonly payload: string; readonly msgId: string }
+export interface OutgoingEvent {
+  readonly subject: string;
+  readonly payload: string;
+  readonly msgId: string;
+}
 
 export interface Publisher {
   /** Publishes in order (one connection: JetStream stores them in that order); resolves once all are acked. */
@@ -47,32 +51,44 @@ export function startPublisher(nc: NatsConnection, timeoutMs = PUBLISH_ACK_TIMEO
       settle?.(ackError(msg)); // none: a late ack of a batch that already failed
     },
   });
-  const publishAll = (events: readonly OutgoingEvent[]): Promise<void> => new Promise((resolve, reject) => {
-    if (events.length === 0) { resolve(); return; }
-    const tokens: string[] = [];
-    let left = events.length;
-    let over = false;
-    const finish = (err: Error | undefined): void => {
-      if (over) return;
-      if (err === undefined && --left > 0) return;
-      over = true;
-      clearTimeout(timer);
-      for (const t of tokens) waiting.delete(t);
-      if (err === undefined) resolve(); else reject(err);
-    };
-    const timer = setTimeout(() => { finish(new Error(`JetStream publish: no ack within ${String(timeoutMs)} ms`)); }, timeoutMs);
-    try {
-      for (const e of events) {
-        const token = String(next++);
-        tokens.push(token);
-        waiting.set(token, finish);
-        const h = headers();
-        h.set('Nats-Msg-Id', e.msgId); // JetStream drops a repeat inside its duplicate window
-        nc.publish(e.subject, e.payload, { reply: `${inbox}.${token}`, headers: h });
+  const publishAll = (events: readonly OutgoingEvent[]): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (events.length === 0) {
+        resolve();
+        return;
       }
-    } catch (err) {
-      finish(err instanceof Error ? err : new Error(String(err)));
-    }
-  });
-  return { publishAll, close: () => { sub.unsubscribe(); } };
+      const tokens: string[] = [];
+      let left = events.length;
+      let over = false;
+      const finish = (err: Error | undefined): void => {
+        if (over) return;
+        if (err === undefined && --left > 0) return;
+        over = true;
+        clearTimeout(timer);
+        for (const t of tokens) waiting.delete(t);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const timer = setTimeout(() => {
+        finish(new Error(`JetStream publish: no ack within ${String(timeoutMs)} ms`));
+      }, timeoutMs);
+      try {
+        for (const e of events) {
+          const token = String(next++);
+          tokens.push(token);
+          waiting.set(token, finish);
+          const h = headers();
+          h.set('Nats-Msg-Id', e.msgId); // JetStream drops a repeat inside its duplicate window
+          nc.publish(e.subject, e.payload, { reply: `${inbox}.${token}`, headers: h });
+        }
+      } catch (err) {
+        finish(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  return {
+    publishAll,
+    close: () => {
+      sub.unsubscribe();
+    },
+  };
 }

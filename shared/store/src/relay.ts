@@ -23,7 +23,12 @@ export const RELAY_POLL_MS = 1000;
 export const RELAY_COALESCE_MS = 20;
 
 /** An outbox row as the relay sees it (for fault-injection hooks). */
-export interface OutboxRow { readonly seq: string; readonly event_id: string; readonly subject: string; readonly payload: string }
+export interface OutboxRow {
+  readonly seq: string;
+  readonly event_id: string;
+  readonly subject: string;
+  readonly payload: string;
+}
 
 /** Test-only hooks to simulate a crash at the two dangerous points. Throwing aborts the batch. */
 export interface RelayFaults {
@@ -58,7 +63,9 @@ async function ensureStream(nc: NatsConnection, name: string): Promise<void> {
       await jsm.streams.add({ name, subjects: ['audit.>'], duplicate_window: DUPLICATE_WINDOW_MS * 1_000_000 });
     } catch (err) {
       // Another instance created it between our info and add.
-      await jsm.streams.info(name).catch(() => { throw err; });
+      await jsm.streams.info(name).catch(() => {
+        throw err;
+      });
     }
   }
 }
@@ -69,7 +76,8 @@ async function ensureStream(nc: NatsConnection, name: string): Promise<void> {
  * query may hold several statements, and `BEGIN` in it opens the transaction for later ones.
  * The rows are locked in outbox order (FOR UPDATE), so relays of several instances serialise.
  */
-const TAKE = `BEGIN; DELETE FROM hub_outbox WHERE seq IN (SELECT seq FROM hub_outbox ORDER BY seq LIMIT ${String(RELAY_BATCH)} FOR UPDATE) ` +
+const TAKE =
+  `BEGIN; DELETE FROM hub_outbox WHERE seq IN (SELECT seq FROM hub_outbox ORDER BY seq LIMIT ${String(RELAY_BATCH)} FOR UPDATE) ` +
   'RETURNING seq::text, event_id::text, subject, payload::text';
 
 /** Outbox order: `seq` is a bigint, here as decimal text. */
@@ -91,7 +99,9 @@ async function relayBatch(db: Db, publisher: Publisher, faults: RelayFaults | un
     return rows.length;
   } catch (err) {
     // Not published (or not all acked): the rows stay for the next run.
-    await client.query('ROLLBACK').catch(() => { broken = true; });
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
     throw err;
   } finally {
     client.release(broken);
@@ -113,24 +123,42 @@ export async function startRelay(db: Db, o: RelayOptions): Promise<Relay> {
     do {
       again = false;
       try {
-        while (!closed && (await relayBatch(db, publisher, o.faults)) === RELAY_BATCH) { /* more pending */ }
+        while (!closed && (await relayBatch(db, publisher, o.faults)) === RELAY_BATCH) {
+          /* more pending */
+        }
       } catch (err) {
         o.log?.warn({ err }, 'outbox relay failed; will retry');
         return;
       }
-    } while (again as boolean && !closed); // `again` is set by run() while we await
+    } while ((again as boolean) && !closed); // `again` is set by run() while we await
   };
   const run = (): Promise<void> => {
-    if (running) { again = true; return running; }
-    running = loop().finally(() => { running = undefined; });
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = loop().finally(() => {
+      running = undefined;
+    });
     return running;
   };
-  const timer = setInterval(() => { void run(); }, o.pollMs ?? RELAY_POLL_MS);
+  const timer = setInterval(() => {
+    void run();
+  }, o.pollMs ?? RELAY_POLL_MS);
   let poked: NodeJS.Timeout | undefined;
   await run();
   return {
-    poke: () => { poked ??= setTimeout(() => { poked = undefined; void run(); }, RELAY_COALESCE_MS); },
-    flush: async () => { await run(); if (running) await running; await run(); },
+    poke: () => {
+      poked ??= setTimeout(() => {
+        poked = undefined;
+        void run();
+      }, RELAY_COALESCE_MS);
+    },
+    flush: async () => {
+      await run();
+      if (running) await running;
+      await run();
+    },
     close: async () => {
       closed = true;
       clearInterval(timer);

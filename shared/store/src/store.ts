@@ -34,16 +34,31 @@ export interface Store {
  * @example const store = await openStore({ service: 'customer', databaseUrl, migrations: dir, natsUrl });
  */
 export async function openStore(o: StoreOptions): Promise<Store> {
-  const db = createDb({ url: o.databaseUrl, schema: o.schema ?? o.service, ...(o.log ? { log: o.log } : {}), ...(o.poolMax ? { max: o.poolMax } : {}) });
+  const db = createDb({
+    url: o.databaseUrl,
+    schema: o.schema ?? o.service,
+    ...(o.log ? { log: o.log } : {}),
+    ...(o.poolMax ? { max: o.poolMax } : {}),
+  });
   try {
     await migrate(db, { dir: o.migrations, ...(o.log ? { log: o.log } : {}) });
-    const relay = o.natsUrl === undefined ? undefined : await startRelay(db, { natsUrl: o.natsUrl, ...(o.relayFaults ? { faults: o.relayFaults } : {}), ...(o.log ? { log: o.log } : {}) });
+    const relay =
+      o.natsUrl === undefined
+        ? undefined
+        : await startRelay(db, {
+            natsUrl: o.natsUrl,
+            ...(o.relayFaults ? { faults: o.relayFaults } : {}),
+            ...(o.log ? { log: o.log } : {}),
+          });
     return {
       service: o.service,
       db,
       relay,
       // Relay first (it uses the pool), then the pool.
-      close: async () => { await relay?.close(); await db.close(); },
+      close: async () => {
+        await relay?.close();
+        await db.close();
+      },
     };
   } catch (err) {
     await db.close();

@@ -20,12 +20,20 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { statementName, type Db } from './db.ts';
 import { toResError } from './errors.ts';
+import { fenceSql, type Fence } from './leases.ts';
 import { outboxCte, rowJson, statement, type Bind, type SqlColumn } from './outbox.ts';
 
 type Row = Record<string, unknown>;
 
-/** What an update selects for its row: the stored event, or (no change) the untouched row. */
-export interface UpdateRow { readonly event: { readonly before: Row; readonly after: Row } | null; readonly before: Row | null }
+/**
+ * What an update selects for its row: the stored event, or (no change) the untouched row; `owned`
+ * is false when the write was fenced (this instance no longer owns the row's partition).
+ */
+export interface UpdateRow {
+  readonly event: { readonly before: Row; readonly after: Row } | null;
+  readonly before: Row | null;
+  readonly owned: boolean;
+}
 
 export interface UpdateTarget {
   readonly db: Db;
@@ -42,6 +50,8 @@ export interface UpdateRequest {
   readonly sets: readonly (readonly [column: string, value: unknown])[];
   readonly expectedVersion: number | undefined;
   readonly actor: unknown;
+  /** Ownership proof checked in the statement (services with several instances). */
+  readonly fence?: Fence | undefined;
 }
 
 /** Most updates in one statement. */
@@ -49,7 +59,11 @@ export const MAX_COMBINED_UPDATES = 100;
 
 /** Values that travel as JSON exactly as they would as bound parameters (no Date, Buffer, object). */
 const jsonSafe = (v: unknown): boolean =>
-  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every(jsonSafe));
+  v === null ||
+  typeof v === 'string' ||
+  typeof v === 'boolean' ||
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (Array.isArray(v) && v.every(jsonSafe));
 
 /** The statement for one update; `$1` is the id. */
 function singleSql(o: UpdateTarget, r: UpdateRequest, audit: readonly SqlColumn[], bind: Bind): string {
@@ -57,13 +71,16 @@ function singleSql(o: UpdateTarget, r: UpdateRequest, audit: readonly SqlColumn[
   const idP = bind(r.id);
   const sets = r.sets.map(([col, v]) => [col, bind(v)] as const);
   const versionP = bind(r.expectedVersion ?? null);
+  const fence = r.fence === undefined ? 'true' : fenceSql(r.fence, bind);
   // `old` locks the row, so the before state is the one this update replaces.
-  return `WITH old AS (SELECT * FROM ${t} WHERE id = ${idP} FOR UPDATE), ` +
+  return (
+    `WITH old AS (SELECT * FROM ${t} WHERE id = ${idP} FOR UPDATE), ` +
     `new AS (UPDATE ${t} SET ${sets.map(([col, p]) => `${col} = ${p}, `).join('')}version = ${t}.version + 1, updated_at = now() ` +
-    `FROM old WHERE ${t}.id = old.id AND (${versionP}::int IS NULL OR old.version = ${versionP}::int) ` +
+    `FROM old WHERE ${t}.id = old.id AND (${versionP}::int IS NULL OR old.version = ${versionP}::int) AND ${fence} ` +
     `AND (${sets.length === 0 ? 'false' : sets.map(([col, p]) => `${t}.${col} IS DISTINCT FROM ${p}`).join(' OR ')}) RETURNING ${t}.*), ` +
     `ob AS (${outboxCte({ service: o.service, resource: o.resource, action: 'update', before: rowJson('old', audit), after: rowJson('new', audit), from: 'old, new', id: 'new.id', event: { actor: r.actor } }, bind)}) ` +
-    `SELECT (SELECT payload FROM ob) AS event, CASE WHEN NOT EXISTS (SELECT FROM new) THEN ${rowJson('old', audit)} END AS before FROM old`;
+    `SELECT (SELECT payload FROM ob) AS event, CASE WHEN NOT EXISTS (SELECT FROM new) THEN ${rowJson('old', audit)} END AS before, ${fence} AS owned FROM old`
+  );
 }
 
 /**
@@ -71,21 +88,31 @@ function singleSql(o: UpdateTarget, r: UpdateRequest, audit: readonly SqlColumn[
  * `{ id, event_id, actor, expected }`, `$2` one of `{ id, <column>: value }` (typed by the
  * table's row type), `$3` the ids.
  */
-function combinedSql(o: UpdateTarget, columns: readonly string[], audit: readonly SqlColumn[], bind: Bind): string {
+function combinedSql(o: UpdateTarget, columns: readonly string[], audit: readonly SqlColumn[], bind: Bind, fenced: boolean): string {
   const t = o.table;
-  const [metaP, inputP, idsP] = [bind(null), bind(null), bind(null)];
-  return `WITH meta AS (SELECT * FROM json_to_recordset(${metaP}::json) AS m(id bigint, event_id uuid, actor json, expected int)), ` +
+  const [metaP, inputP, idsP, ownerP] = [bind(null), bind(null), bind(null), bind(null)];
+  // Per row: this instance still holds the row's partition under the epoch the write was admitted with.
+  const fence = fenced
+    ? `EXISTS (SELECT 1 FROM hub_leases h WHERE h.partition = meta.fence_partition AND h.owner = ${ownerP}::text AND h.epoch = meta.fence_epoch AND h.expires_at > clock_timestamp())`
+    : `(${ownerP}::text IS NULL)`;
+  return (
+    `WITH meta AS (SELECT * FROM json_to_recordset(${metaP}::json) AS m(id bigint, event_id uuid, actor json, expected int, fence_partition int, fence_epoch bigint)), ` +
     `input AS (SELECT * FROM json_populate_recordset(NULL::${t}, ${inputP}::json)), ` +
     `old AS (SELECT * FROM ${t} WHERE id = ANY(${idsP}::bigint[]) ORDER BY id FOR UPDATE), ` +
     `new AS (UPDATE ${t} SET ${columns.map((col) => `${col} = input.${col}, `).join('')}version = ${t}.version + 1, updated_at = now() ` +
-    `FROM old JOIN input USING (id) JOIN meta USING (id) WHERE ${t}.id = old.id AND (meta.expected IS NULL OR old.version = meta.expected) ` +
+    `FROM old JOIN input USING (id) JOIN meta USING (id) WHERE ${t}.id = old.id AND (meta.expected IS NULL OR old.version = meta.expected) AND ${fence} ` +
     `AND (${columns.map((col) => `${t}.${col} IS DISTINCT FROM input.${col}`).join(' OR ')}) RETURNING ${t}.*), ` +
     `ob AS (${outboxCte({ service: o.service, resource: o.resource, action: 'update', before: rowJson('old', audit), after: rowJson('new', audit), from: 'old JOIN new USING (id) JOIN meta USING (id)', id: 'new.id', event: { idSql: 'meta.event_id', actorSql: 'meta.actor' }, orderBy: 'old.id' }, bind)}) ` +
-    `SELECT old.id::text AS id, ob.payload AS event, CASE WHEN ob.payload IS NULL THEN ${rowJson('old', audit)} END AS before ` +
-    'FROM old JOIN meta USING (id) LEFT JOIN ob USING (event_id)';
+    `SELECT old.id::text AS id, ob.payload AS event, CASE WHEN ob.payload IS NULL THEN ${rowJson('old', audit)} END AS before, ${fence} AS owned ` +
+    'FROM old JOIN meta USING (id) LEFT JOIN ob USING (event_id)'
+  );
 }
 
-interface Pending { readonly r: UpdateRequest; readonly resolve: (row: UpdateRow | undefined) => void; readonly reject: (err: unknown) => void }
+interface Pending {
+  readonly r: UpdateRequest;
+  readonly resolve: (row: UpdateRow | undefined) => void;
+  readonly reject: (err: unknown) => void;
+}
 
 /**
  * @returns the update function: the selected row for the id, or undefined when it does not exist.
@@ -106,8 +133,8 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
     let st = combinedStatements.get(shape);
     if (st === undefined) {
       const s = statement();
-      const text = combinedSql(o, columns, await o.columns(), s.bind);
-      st = { text, name: statementName(text), constants: s.values.slice(3) };
+      const text = combinedSql(o, columns, await o.columns(), s.bind, shape.endsWith('|f'));
+      st = { text, name: statementName(text), constants: s.values.slice(4) };
       combinedStatements.set(shape, st);
     }
     return st;
@@ -117,9 +144,19 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
     const columns = (items[0]?.r.sets ?? []).map(([col]) => col);
     const { text, name, constants } = await combinedStatement(shape, columns);
     const values = [
-      JSON.stringify(items.map(({ r }) => ({ id: r.id, event_id: randomUUID(), actor: r.actor ?? null, expected: r.expectedVersion ?? null }))),
+      JSON.stringify(
+        items.map(({ r }) => ({
+          id: r.id,
+          event_id: randomUUID(),
+          actor: r.actor ?? null,
+          expected: r.expectedVersion ?? null,
+          fence_partition: r.fence?.partition ?? null,
+          fence_epoch: r.fence?.epoch ?? null,
+        })),
+      ),
       JSON.stringify(items.map(({ r }) => Object.fromEntries([['id', r.id], ...r.sets]))),
       items.map(({ r }) => r.id),
+      items[0]?.r.fence?.owner ?? null,
       ...constants,
     ];
     const { rows } = await o.db.pool.query<UpdateRow & { id: string }>({ name, text, values });
@@ -127,7 +164,10 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
   };
   const run = async (shape: string, items: readonly Pending[]): Promise<void> => {
     const [only] = items;
-    if (items.length === 1 && only) { single(only.r).then(only.resolve, only.reject); return; }
+    if (items.length === 1 && only) {
+      single(only.r).then(only.resolve, only.reject);
+      return;
+    }
     let rows: Map<string, UpdateRow>;
     try {
       rows = await combined(shape, items);
@@ -155,13 +195,16 @@ export function createUpdater(o: UpdateTarget): (r: UpdateRequest) => Promise<Up
   };
   return (r) => {
     if (r.sets.length === 0 || !r.sets.every(([, v]) => jsonSafe(v))) return single(r);
-    const shape = r.sets.map(([col]) => col).join(',');
+    // Fenced and unfenced updates never share a statement (one owner per statement).
+    const shape = `${r.sets.map(([col]) => col).join(',')}|${r.fence === undefined ? '' : 'f'}`;
     let batch = waiting.get(shape);
     if (batch?.has(r.id)) return single(r);
     if (batch === undefined) {
       const created = new Map<string, Pending>();
       waiting.set(shape, created);
-      process.nextTick(() => { flush(shape, created); });
+      process.nextTick(() => {
+        flush(shape, created);
+      });
       batch = created;
     }
     const open = batch;

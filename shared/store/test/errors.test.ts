@@ -14,7 +14,11 @@ describe('toResError', () => {
 
   it('maps lost connections and unknown errors to internal, keeping the cause for the log', () => {
     // Intent: ECONNREFUSED / 57P01 (admin shutdown) / plain errors → system.internalError.
-    for (const cause of [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), { code: '57P01', message: 'terminating connection' }, new Error('Connection terminated unexpectedly')]) {
+    for (const cause of [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      { code: '57P01', message: 'terminating connection' },
+      new Error('Connection terminated unexpectedly'),
+    ]) {
       const err = toResError(cause);
       expect(err.code).toBe('system.internalError');
       expect(err.message).not.toMatch(/ECONNREFUSED|terminat/);

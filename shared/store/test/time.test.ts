@@ -4,7 +4,13 @@ import { isoTime } from '../src/time.ts';
 
 describe('isoTime', () => {
   it('matches Date#toISOString for Postgres UTC text of every precision', () => {
-    for (const s of ['2026-12-01T14:44:11+00:00', '2026-12-01T14:44:11.1+00:00', '2026-12-01T14:44:11.123456+00:00', '2026-12-01T14:44:11.999999+00:00', '1999-01-01T00:00:00.5+00:00']) {
+    for (const s of [
+      '2026-12-01T14:44:11+00:00',
+      '2026-12-01T14:44:11.1+00:00',
+      '2026-12-01T14:44:11.123456+00:00',
+      '2026-12-01T14:44:11.999999+00:00',
+      '1999-01-01T00:00:00.5+00:00',
+    ]) {
       expect(isoTime(s)).toBe(new Date(s).toISOString());
     }
   });

@@ -4,7 +4,9 @@
  */
 import type { PlatformUrls } from '@hub/servers';
 
-const KEYS: Record<keyof PlatformUrls, string> = {
+type Required = { [K in keyof PlatformUrls as undefined extends PlatformUrls[K] ? never : K]: PlatformUrls[K] };
+
+const KEYS: Record<keyof Required, string> = {
   natsUrl: 'HUB_TEST_NATS_URL',
   natsMonitorUrl: 'HUB_TEST_NATS_MONITOR_URL',
   resgateHttpUrl: 'HUB_TEST_RESGATE_HTTP_URL',
@@ -22,14 +24,30 @@ const KEYS: Record<keyof PlatformUrls, string> = {
   appUrl: 'HUB_TEST_APP_URL',
 };
 
+/** URLs of optional platform parts (observability): set them when the servers have them. */
+const OPTIONAL_KEYS: Record<Exclude<keyof PlatformUrls, keyof Required>, string> = {
+  resgateMetricsUrl: 'HUB_TEST_RESGATE_METRICS_URL',
+  traefikMetricsUrl: 'HUB_TEST_TRAEFIK_METRICS_URL',
+  prometheusUrl: 'HUB_TEST_PROMETHEUS_URL',
+  jaegerUrl: 'HUB_TEST_JAEGER_URL',
+  otlpUrl: 'HUB_TEST_OTLP_URL',
+};
+
+/** The HUB_TEST_* variables naming `urls` (what {@link urlsFromEnv} reads back), e.g. for a runner's child processes. */
+export function urlsToEnv(urls: PlatformUrls): Record<string, string> {
+  const keys: Record<string, string> = { ...KEYS, ...OPTIONAL_KEYS };
+  return Object.fromEntries(Object.entries(urls).flatMap(([k, v]) => (keys[k] === undefined || v === undefined ? [] : [[keys[k], String(v)]])));
+}
+
 /** All URLs from the environment, undefined when none is set; a partial set is an error. */
 export function urlsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformUrls | undefined {
   const entries = Object.entries(KEYS).map(([k, v]) => [k, env[v]] as const);
   const missing = entries.filter(([, v]) => v === undefined || v === '');
   if (missing.length === entries.length) return undefined;
   if (missing.length > 0) {
-    const names = missing.map(([k]) => KEYS[k as keyof PlatformUrls]).join(', ');
+    const names = missing.map(([k]) => KEYS[k as keyof Required]).join(', ');
     throw new Error(`Some HUB_TEST_* variables are set but not these: ${names}. Set all of them, or none to let the tests start their own servers.`);
   }
-  return Object.fromEntries(entries) as unknown as PlatformUrls;
+  const optional = Object.entries(OPTIONAL_KEYS).map(([k, v]) => [k, env[v]] as const).filter(([, v]) => v !== undefined && v !== '');
+  return Object.fromEntries([...entries, ...optional]) as unknown as PlatformUrls;
 }

@@ -1,6 +1,8 @@
 /**
  * Vitest global setup: starts the real platform once per test run on free ports (or uses the
  * servers named in HUB_TEST_* variables) and hands the URLs to tests through `inject('hub')`.
+ * HUB_TEST_CONTAINERS=1 starts the servers as containers of the stack's images instead of local
+ * processes (`@hub/servers/containers`, Docker engine from DOCKER_HOST; `make test-containers`).
  * Server logs go to .run/test-<pid>/logs/<server>.log, so a failure can be read after the run.
  */
 import type { TestProject } from 'vitest/node';

@@ -6,7 +6,10 @@
 export { hub, uniqueName, cleanup } from './context.ts';
 export { waitFor, nextEvent, WAIT_TIMEOUT_MS } from './wait.ts';
 export { connectNats } from './nats.ts';
-export { startService } from './service.ts';
+export { conversation, CONVERSATION_WAIT_MS, QUIET_MS } from './conversation.ts';
+export type { Conversation, Expected, Received, RequestExtras, Sent } from './conversation.ts';
+export { startHub, startService } from './service.ts';
+export type { StartHubOptions } from './service.ts';
 export { resgateHttp, traefikHttp } from './http.ts';
 export type { HttpResult } from './http.ts';
 export { openClient, isCollection } from './client.ts';
@@ -15,5 +18,6 @@ export { accessToken, tokenSubject, userToken, TEST_CLIENT_ID } from './keycloak
 export type { TestUser, TokenSet } from './keycloak.ts';
 export { dataScope, scopeSql, redisClient } from './store.ts';
 export type { DataScope } from './store.ts';
+export { recordRun } from './sweep.ts';
 export { createTestClient, createTestRealm, keycloakAdmin, keycloakLogout, realmIssuer, realmToken, rotateRealmKey } from './identity.ts';
 export type { TestClientOptions } from './identity.ts';

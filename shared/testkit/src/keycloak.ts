@@ -1,7 +1,7 @@
 /** Tokens for the realm's test users, fetched from the real Keycloak with the password grant. */
 import { hub } from './context.ts';
 
-/** Test users defined in keycloak/servicehub-realm.json (dev/test only; password = `<name>-pass`). */
+/** Test users of the dev/test realm overlay keycloak/servicehub-realm.dev.json (password = `<name>-pass`). */
 export type TestUser = 'reader' | 'writer' | 'admin' | 'nobody';
 
 /** Public client with direct access grants enabled, for tests only. */

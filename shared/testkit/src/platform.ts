@@ -9,12 +9,23 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   bin, buildWebApp, freePort, localDir, repoRoot, startPlatform, startServices, WEB_SERVICE,
-  type Platform, type PlatformPorts, type PlatformUrls, type StartedService,
+  type IngressLimits, type Platform, type PlatformPorts, type PlatformUrls, type StartedService,
 } from '@hub/servers';
 import { recordRun, sweepDeadRuns } from './sweep.ts';
 
 /** Resgate's request timeout in tests: short, so timeout paths are quick to prove. */
 export const TEST_RESGATE_TIMEOUT_MS = 3000;
+
+/**
+ * The shared Traefik serves every test file at once, all from 127.0.0.1: rate and concurrency
+ * limits that never bite, and no breaker (a test that provokes 503s or timeouts must not open it
+ * for the tests running beside it). Body limit and compression keep make up's defaults.
+ * tests/ingress proves the limits, retries and breaker on Traefik instances of its own.
+ */
+const SHARED_INGRESS: IngressLimits = {
+  rateAverage: 100_000, rateBurst: 100_000, authRateAverage: 100_000, authRateBurst: 100_000, inflight: 100_000,
+  breakerErrorRatio: 1, breakerLatencyMs: 3_600_000,
+};
 
 export interface TestPlatform {
   readonly urls: PlatformUrls;
@@ -52,22 +63,29 @@ function logFiles(dir: string): { log: (name: string, line: string) => void; clo
 export async function startTestPlatform(o: { services: readonly string[]; progress?: (m: string) => void }): Promise<TestPlatform> {
   const progress = o.progress ?? ((m: string) => { process.stderr.write(`[testkit] ${m}\n`); });
   const runParent = join(repoRoot, '.run');
-  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin, join(repoRoot, 'services')]);
+  // scripts/up.ts: tests/supervision runs a whole `make up` of its own (its children match the others).
+  sweepDeadRuns(runParent, 'test-', [localDir, bin.pgBin, join(repoRoot, 'services'), join(repoRoot, 'scripts', 'up.ts')]);
   const runDir = join(runParent, `test-${String(process.pid)}`);
   rmSync(runDir, { recursive: true, force: true });
   const logs = logFiles(join(runDir, 'logs'));
   const failed = (err: unknown): Error => new Error(`${(err as Error).message}\nServer logs: ${join(runDir, 'logs')}. Did \`make install\` run?`);
   const t0 = Date.now();
   let platform: Platform;
+  const launchers = process.env.HUB_TEST_CONTAINERS === '1' ? (await import('@hub/servers/containers')).CONTAINER_LAUNCHERS : undefined;
+  if (launchers) progress(`servers as containers (HUB_TEST_CONTAINERS=1) on ${process.env.DOCKER_HOST ?? 'the default Docker engine'}`);
   try {
     if (o.services.includes(WEB_SERVICE)) await buildWebApp({ log: logs.log, progress });
     platform = await startPlatform({
+      ...(launchers ? { launchers } : {}),
       ports: await freePorts(),
       runDir,
       log: logs.log,
       fast: true,
       keycloakAdmin: { user: 'admin', password: randomBytes(12).toString('hex') },
       resgate: { requestTimeoutMs: TEST_RESGATE_TIMEOUT_MS },
+      ingress: SHARED_INGRESS,
+      // Resgate's and Traefik's metrics, for the observability tests' own Prometheus.
+      observability: { resgateMetrics: await freePort() },
       progress,
     });
   } catch (err) {
@@ -82,7 +100,7 @@ export async function startTestPlatform(o: { services: readonly string[]; progre
     logs.close();
     throw failed(err);
   }
-  recordRun(runDir, [...platform.servers.map((s) => s.process.pid), ...services.map((s) => s.proc.pid)].filter((pid) => pid !== undefined));
+  recordRun(runDir, [...platform.servers.map((s) => s.process?.pid), ...services.map((s) => s.proc.pid)].filter((pid) => pid !== undefined));
   progress(`platform ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; logs in ${join(runDir, 'logs')}`);
   return {
     urls: platform.urls, platform, services, runDir,
@@ -96,4 +114,4 @@ export async function startTestPlatform(o: { services: readonly string[]; progre
   };
 }
 
-export { urlsFromEnv } from './env.ts';
+export { urlsFromEnv, urlsToEnv } from './env.ts';

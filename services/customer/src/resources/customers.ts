@@ -1,34 +1,16 @@
 /**
- * `customer.customers` — a live query collection of customer references (see search.ts for the
- * parameters); `create` adds a customer and answers with its RID.
+ * `customer.customers?q=&tag=&active=&sort=&limit=&offset=` — the live search over customers
+ * (text over name, email and company; newest first with `sort=-createdAt`); `create` adds one
+ * and answers with its RID.
  */
-import { connectionToken } from '@hub/auth';
-import { defineResource, resourceResponse } from '@hub/res';
-import { actorOf, customerAccess, mayWrite } from '../access.ts';
-import { announce, searchResult, type Deps } from '../deps.ts';
-import { customerInput } from '../model.ts';
-import { normalizeSearch, searchQuery } from '../search.ts';
+import { bool, contains, liveSearch } from '@hub/store';
+import { customers } from './customer.ts';
 
-export function customersResource(deps: Deps) {
-  return defineResource({
-    pattern: 'customers',
-    kind: 'collection',
-    query: searchQuery,
-    normalizeQuery: normalizeSearch,
-    token: connectionToken,
-    access: customerAccess,
-    get: ({ query, service }) => searchResult(deps, service, query),
-    calls: {
-      create: {
-        guard: mayWrite,
-        params: customerInput,
-        handler: async ({ input, token, service }) => {
-          const c = await deps.customers.create(input, { actor: actorOf(token) });
-          await announce(deps, service, { before: null, after: c });
-          // Over HTTP Resgate answers 200 with a Location header; over WebSocket, the new model.
-          return resourceResponse(deps.rid.customer(service, c.id));
-        },
-      },
-    },
-  });
-}
+export const search = liveSearch(customers, {
+  pattern: 'customers',
+  text: { column: 'search', fields: ['name', 'email', 'company'] },
+  filters: { tag: contains('tags'), active: bool('active') },
+  sort: { fields: ['name', 'createdAt'], default: 'name' },
+  limit: { default: 25, max: 100 },
+  create: true,
+});

@@ -13,14 +13,19 @@
  * Token events go out before the reply (the SDK's setToken), so the next request on the
  * connection already carries the new token.
  *
- * Logins do not depend on Postgres: the token is set before the profile is synced, and a failed
- * or slow profile write (see PROFILE_SYNC_TIMEOUT_MS) is logged, not answered.
+ * Tokens are verified through the token cache (token-cache.ts): a token seen before costs a hash
+ * and a lookup. The revocation check (memory) still runs for every request.
+ *
+ * Profiles: `login` records the token's claims in the profile and waits for it up to
+ * PROFILE_SYNC_TIMEOUT_MS (so the profile is readable when login answers); a failed or slow write
+ * is logged, not answered. `header` never waits for Postgres: it records the profile in the
+ * background, once per token (at the token's first verification on this instance).
  */
-import { TokenError, hubToken, toHubToken, type HubToken, type KeycloakClaims } from '@hub/auth';
+import { TokenError, hubToken, type HubToken, type KeycloakClaims } from '@hub/auth';
 import { defineResource, ResError, z, type ServiceScope } from '@hub/res';
 import type { IdentityDeps } from '../deps.ts';
 import { bearerToken, cookieValue } from '../headers.ts';
-import { changedValues } from './user.ts';
+import { changedValues, USER } from './user.ts';
 
 /** Bounds a token before it reaches the verifier. */
 const MAX_TOKEN_CHARS = 16_384;
@@ -70,39 +75,44 @@ export function authResource(deps: IdentityDeps) {
 
   /**
    * Stores the token's claims in the user's profile; if they changed, sends a change event with
-   * the changed fields. Never throws: a login must not fail because Postgres does.
+   * the changed fields. Never rejects: a login must not fail because Postgres does.
    */
-  const syncProfile = async (ctx: AuthCtx, claims: KeycloakClaims): Promise<void> => {
-    const sync = (async () => {
-      const change = await deps.profiles.seen(claims);
-      if (change?.before === undefined) return; // unchanged, or created (nobody can hold it yet)
-      const { before, after } = change;
-      await ctx.service.with(deps.userRid(ctx.service, claims.sub), (r) => { r.change(changedValues(before, after)); });
-    })().catch((err: unknown) => { ctx.log.warn({ err, sub: claims.sub }, 'profile not synced; login proceeds'); });
-    if (!(await settlesWithin(sync, PROFILE_SYNC_TIMEOUT_MS))) {
+  const syncProfile = (ctx: AuthCtx, claims: KeycloakClaims): Promise<void> => (async () => {
+    const change = await deps.profiles.seen(claims);
+    if (change?.before === undefined) return; // unchanged, or created (nobody can hold it yet)
+    const { before, after } = change;
+    await ctx.service.with(ctx.service.rid(USER, { sub: claims.sub }), (r) => { r.change(changedValues(before, after)); });
+  })().catch((err: unknown) => { ctx.log.warn({ err, sub: claims.sub }, 'profile not synced; login proceeds'); });
+
+  /** Login: the profile is synced before the answer, unless that takes longer than PROFILE_SYNC_TIMEOUT_MS. */
+  const awaitProfile = async (ctx: AuthCtx, claims: KeycloakClaims): Promise<void> => {
+    if (!(await settlesWithin(syncProfile(ctx, claims), PROFILE_SYNC_TIMEOUT_MS))) {
       ctx.log.warn({ sub: claims.sub, timeoutMs: PROFILE_SYNC_TIMEOUT_MS }, 'profile sync slow; login proceeds');
     }
   };
 
-  /** Verifies `jwt` and makes it the connection's token; throws TokenError. */
-  const accept = async (ctx: AuthCtx, jwt: string): Promise<HubToken> => {
+  /**
+   * Verifies `jwt` (through the cache) and makes it the connection's token; throws TokenError.
+   * `profile`: `await` (login) or `background` (header auth: only at a token's first verification).
+   */
+  const accept = async (ctx: AuthCtx, jwt: string, profile: 'await' | 'background'): Promise<HubToken> => {
     if (jwt.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'Token too long');
-    const claims = await deps.verifier.verify(jwt);
-    const token = toHubToken(claims);
+    const { claims, token, fresh } = await deps.tokens.verify(jwt);
     if (deps.revocations.isRevoked(token.sid)) throw new TokenError('claims', 'Session logged out');
     ctx.setToken(token, token.sid ?? undefined);
     // An HTTP API request's connection lives for one request: no expiry timer for it.
     if (ctx.uri?.startsWith(deps.apiPath) !== true) {
       deps.sessions.expireAt(ctx.cid, token.exp, (cid) => { ctx.service.tokenEvent(cid, null); });
     }
-    await syncProfile(ctx, claims);
+    if (profile === 'await') await awaitProfile(ctx, claims);
+    else if (fresh) void syncProfile(ctx, claims);
     return token;
   };
 
   /** {@link accept}, or why the token was refused (logged at debug); other errors propagate. */
-  const attempt = async (ctx: AuthCtx, jwt: string, what: string): Promise<HubToken | TokenError> => {
+  const attempt = async (ctx: AuthCtx, jwt: string, what: string, profile: 'await' | 'background'): Promise<HubToken | TokenError> => {
     try {
-      return await accept(ctx, jwt);
+      return await accept(ctx, jwt, profile);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
       ctx.log.debug({ reason: err.reason }, `${what} refused`);
@@ -121,20 +131,20 @@ export function authResource(deps: IdentityDeps) {
         handler: async (ctx) => {
           const bearer = bearerToken(ctx.header);
           if (bearer !== undefined) {
-            const r = await attempt(ctx, bearer, 'bearer token');
+            const r = await attempt(ctx, bearer, 'bearer token', 'background');
             if (r instanceof TokenError) refused(ctx, r);
             return null;
           }
           // A refused cookie leaves the connection anonymous.
           const cookie = cookieValue(ctx.header, deps.cookieName);
-          if (cookie !== undefined) await attempt(ctx, cookie, 'cookie token');
+          if (cookie !== undefined) await attempt(ctx, cookie, 'cookie token', 'background');
           return null;
         },
       },
       login: {
         params: z.object({ token: z.string().min(1) }),
         handler: async (ctx) => {
-          const token = await attempt(ctx, ctx.input.token, 'login token');
+          const token = await attempt(ctx, ctx.input.token, 'login token', 'await');
           if (token instanceof TokenError) return refused(ctx, token);
           return { sub: token.sub, username: token.username, roles: token.roles, exp: token.exp };
         },

@@ -26,9 +26,12 @@ export function changedValues(before: Profile | undefined, after: Profile): Reco
   return Object.fromEntries(Object.entries(next).filter(([k, v]) => JSON.stringify(prev[k]) !== JSON.stringify(v)));
 }
 
+/** The profile model's pattern. */
+export const USER = 'user.$sub';
+
 export function userResource(deps: IdentityDeps) {
   return defineResource({
-    pattern: 'user.$sub',
+    pattern: USER,
     kind: 'model',
     token: connectionToken,
     access: allow({ get: self, call: { set: self } }),

@@ -2,7 +2,7 @@
 // served — and a full queue is refused at once instead of growing without bound.
 import { describe, expect, it } from 'vitest';
 import { connectNats, resgateHttp } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { deferred, rawRequest, startService } from './fixture.ts';
 
 describe('concurrency', () => {
@@ -11,8 +11,19 @@ describe('concurrency', () => {
     const release = deferred();
     const started = deferred();
     const slow = defineResource({
-      pattern: 'slow', access: () => true, get: () => model({ a: 1 }),
-      calls: { wait: { params: null, handler: async () => { started.resolve(); await release.promise; return 'released'; } } },
+      pattern: 'slow',
+      access: () => true,
+      get: () => model({ a: 1 }),
+      calls: {
+        wait: {
+          params: null,
+          handler: async () => {
+            started.resolve();
+            await release.promise;
+            return 'released';
+          },
+        },
+      },
     });
     const fast = defineResource({ pattern: 'fast.$id', access: () => true, get: ({ params }) => model({ id: params.id }) });
     const service = await startService([slow, fast]);
@@ -32,15 +43,27 @@ describe('concurrency', () => {
     const release = deferred();
     const started = deferred();
     const job = defineResource({
-      pattern: 'job', get: () => model({ a: 1 }),
-      calls: { wait: { params: null, handler: async () => { started.resolve(); await release.promise; return 'ok'; } } },
+      pattern: 'job',
+      get: () => model({ a: 1 }),
+      calls: {
+        wait: {
+          params: null,
+          handler: async () => {
+            started.resolve();
+            await release.promise;
+            return 'ok';
+          },
+        },
+      },
     });
     const service = await startService([job], { queue: { maxPerKey: 2 }, logLevel: 'error' });
     const nc = await connectNats();
     const first = rawRequest(nc, `call.${service.name}.job.wait`, '');
     await started.promise;
     const second = rawRequest(nc, `call.${service.name}.job.wait`, '');
-    expect(await rawRequest(nc, `call.${service.name}.job.wait`, '')).toEqual({ error: { code: 'system.internalError', message: 'Service busy' } });
+    expect(await rawRequest(nc, `call.${service.name}.job.wait`, '')).toEqual({
+      error: { code: 'system.internalError', message: 'Service busy' },
+    });
     release.resolve();
     expect(await first).toEqual({ result: 'ok' });
     expect(await second).toEqual({ result: 'ok' });

@@ -2,7 +2,7 @@
 // indices, create/delete, reaccess and custom events (reserved names refused).
 import { describe, expect, it } from 'vitest';
 import { connectNats, nextEvent, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { collection, deleteAction, defineResource, model, z } from '../../src/index.ts';
+import { collection, deleteAction, defineResource, model, z } from '../../src/internal.ts';
 import { errorOf, getCollection, startService } from './fixture.ts';
 
 const open = () => true;
@@ -12,7 +12,10 @@ describe('events', () => {
     // An empty change sends nothing; the next one carries only what changed, before the reply.
     const state: Record<string, string | number> = { title: 'a', note: 'x', n: 1 };
     const item = defineResource({
-      pattern: 'item', kind: 'model', access: open, get: () => model({ ...state }),
+      pattern: 'item',
+      kind: 'model',
+      access: open,
+      get: () => model({ ...state }),
       calls: {
         retitle: {
           params: z.object({ title: z.string() }),
@@ -28,7 +31,11 @@ describe('events', () => {
     const service = await startService([item]);
     const nc = await connectNats();
     const raw: string[] = [];
-    nc.subscribe(`event.${service.name}.item.>`, { callback: (_e, msg) => { raw.push(msg.string()); } });
+    nc.subscribe(`event.${service.name}.item.>`, {
+      callback: (_e, msg) => {
+        raw.push(msg.string());
+      },
+    });
     await nc.flush();
     const client = await openClient();
     const m = await client.get(`${service.name}.item`);
@@ -46,7 +53,10 @@ describe('events', () => {
     // Indices mirror the stored order; once value() read the collection, idx > length is a developer error.
     const store = ['a', 'b', 'c'];
     const list = defineResource({
-      pattern: 'list', kind: 'collection', access: open, get: () => collection([...store]),
+      pattern: 'list',
+      kind: 'collection',
+      access: open,
+      get: () => collection([...store]),
       calls: {
         insert: {
           params: z.object({ v: z.string(), idx: z.number() }),
@@ -56,7 +66,13 @@ describe('events', () => {
             store.splice(input.idx, 0, input.v);
           },
         },
-        drop: { params: z.object({ idx: z.number() }), handler: ({ input, remove }) => { remove(input.idx); store.splice(input.idx, 1); } },
+        drop: {
+          params: z.object({ idx: z.number() }),
+          handler: ({ input, remove }) => {
+            remove(input.idx);
+            store.splice(input.idx, 1);
+          },
+        },
       },
     });
     const service = await startService([list], { logLevel: 'silent' });
@@ -80,10 +96,24 @@ describe('events', () => {
     // create and delete carry no payload; after delete, Resgate drops the resource for its clients.
     let exists = true;
     const slot = defineResource({
-      pattern: 'slot', kind: 'model', access: open, get: () => (exists ? model({ a: 1 }) : null),
+      pattern: 'slot',
+      kind: 'model',
+      access: open,
+      get: () => (exists ? model({ a: 1 }) : null),
       calls: {
-        touch: { params: null, handler: ({ create }) => { create(); } },
-        remove: { params: null, handler: ({ delete: del }) => { exists = false; del(); } },
+        touch: {
+          params: null,
+          handler: ({ create }) => {
+            create();
+          },
+        },
+        remove: {
+          params: null,
+          handler: ({ delete: del }) => {
+            exists = false;
+            del();
+          },
+        },
       },
     });
     const service = await startService([slot]);
@@ -104,14 +134,23 @@ describe('events', () => {
     // Access answers are cached per connection until the service says they are stale.
     let allowed = true;
     let accessChecks = 0;
-    const item = defineResource({ pattern: 'item', access: () => { accessChecks++; return allowed; }, get: () => model({ a: 1 }) });
+    const item = defineResource({
+      pattern: 'item',
+      access: () => {
+        accessChecks++;
+        return allowed;
+      },
+      get: () => model({ a: 1 }),
+    });
     const service = await startService([item]);
     const client = await openClient();
     const m = await client.get(`${service.name}.item`);
     const checksBefore = accessChecks;
     allowed = false;
     const lost = nextEvent(m, 'unsubscribe');
-    await service.with(`${service.name}.item`, (r) => { r.reaccess(); });
+    await service.with(`${service.name}.item`, (r) => {
+      r.reaccess();
+    });
     await lost;
     expect(accessChecks).toBeGreaterThan(checksBefore);
     expect((await errorOf(client.get(`${service.name}.item`))).code).toBe('system.accessDenied');
@@ -120,10 +159,23 @@ describe('events', () => {
   it('a custom event reaches subscribers as sent; reserved event names are refused', async () => {
     // event('ping', payload) is passed through; event('change'|'query', ...) never leaves the service.
     const item = defineResource({
-      pattern: 'item', kind: 'model', access: open, get: () => model({ a: 1 }),
+      pattern: 'item',
+      kind: 'model',
+      access: open,
+      get: () => model({ a: 1 }),
       calls: {
-        ping: { params: null, handler: ({ event }) => { event('ping', { n: 1, list: [1, 2] }); } },
-        fake: { params: z.string(), handler: ({ input, event }) => { event(input, { values: { a: 2 } }); } },
+        ping: {
+          params: null,
+          handler: ({ event }) => {
+            event('ping', { n: 1, list: [1, 2] });
+          },
+        },
+        fake: {
+          params: z.string(),
+          handler: ({ input, event }) => {
+            event(input, { values: { a: 2 } });
+          },
+        },
       },
     });
     const service = await startService([item], { logLevel: 'silent' });

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { pino, type Logger } from 'pino';
 import { cleanup, hub, isCollection, uniqueName, type ResClient, type ResCollection, type ResModel } from '@hub/testkit';
-import { createService, type Resource, type Service, type ServiceOptions } from '../../src/index.ts';
+import { createService, type Resource, type Service, type ServiceOptions } from '../../src/internal.ts';
 
 /** Options of {@link startService}: any service option, name and NATS default to the test's. */
 export type StartOptions = Partial<Omit<ServiceOptions, 'resources'>>;
@@ -33,7 +33,12 @@ export interface Deferred<T = void> {
 export function deferred<T = void>(): Deferred<T> {
   let resolve!: (v: T) => void;
   let done = false;
-  const promise = new Promise<T>((r) => { resolve = (v) => { done = true; r(v); }; });
+  const promise = new Promise<T>((r) => {
+    resolve = (v) => {
+      done = true;
+      r(v);
+    };
+  });
   return { promise, resolve, settled: () => done };
 }
 
@@ -55,13 +60,20 @@ export function rawRequest(nc: NatsConnection, subject: string, payload: unknown
   const data = typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload);
   const inbox = createInbox();
   return new Promise<RawReply>((resolve, reject) => {
-    const timer = setTimeout(() => { sub.unsubscribe(); reject(new Error(`no reply on ${subject} within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sub.unsubscribe();
+      reject(new Error(`no reply on ${subject} within ${timeoutMs} ms`));
+    }, timeoutMs);
     const sub = nc.subscribe(inbox, {
       callback: (_err, msg) => {
         if (msg.headers?.code === 503) reject(new Error(`no responders: ${subject}`));
         else if (msg.string().startsWith('timeout:')) return;
         else {
-          try { resolve(msg.json<RawReply>()); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
+          try {
+            resolve(msg.json<RawReply>());
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
         }
         clearTimeout(timer);
         sub.unsubscribe();
@@ -93,7 +105,11 @@ export function captureLog(level = 'info'): CapturedLog {
 }
 
 /** A rejected RES error's wire fields (resclient's ResError exposes them as getters). */
-export interface ErrorFields { readonly code: unknown; readonly message: unknown; readonly data: unknown }
+export interface ErrorFields {
+  readonly code: unknown;
+  readonly message: unknown;
+  readonly data: unknown;
+}
 
 /**
  * Awaits a promise expected to reject and returns the error's code, message and data.

@@ -2,7 +2,7 @@
 // the same object are answered with the remembered bytes. Anything else is encoded every time.
 import { describe, expect, it } from 'vitest';
 import { connectNats } from '@hub/testkit';
-import { defineResource, frozen, model, type ModelResult } from '../../src/index.ts';
+import { defineResource, frozen, model, type ModelResult } from '../../src/internal.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const open = () => true;
@@ -10,7 +10,13 @@ const open = () => true;
 /** A model whose `n` counts how often it was read: each read is one check or one encoding. */
 function counted(): { values: Record<string, number>; reads: () => number } {
   let reads = 0;
-  const values = Object.defineProperty({}, 'n', { enumerable: true, get: () => { reads++; return 7; } }) as Record<string, number>;
+  const values = Object.defineProperty({}, 'n', {
+    enumerable: true,
+    get: () => {
+      reads++;
+      return 7;
+    },
+  }) as Record<string, number>;
   return { values, reads: () => reads };
 }
 
@@ -46,7 +52,9 @@ describe('frozen get results', () => {
   it('are deep-frozen, and results not made by frozen() are encoded on every get', async () => {
     const tags = ['a'];
     const state = frozen(model({ tags: { data: tags } }));
-    expect(() => { tags.push('b'); }).toThrow(TypeError);
+    expect(() => {
+      tags.push('b');
+    }).toThrow(TypeError);
     const c = counted();
     const plain = model(c.values);
     const item = defineResource({ pattern: 'item', access: open, get: () => plain });

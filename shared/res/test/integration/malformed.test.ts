@@ -2,7 +2,7 @@
 // code, and the service keeps answering normal requests afterwards.
 import { describe, expect, it } from 'vitest';
 import { connectNats } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { defineResource, model, z } from '../../src/internal.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const ONE_MB = 1_000_000;
@@ -10,7 +10,9 @@ const ONE_MB = 1_000_000;
 function resources() {
   return [
     defineResource({
-      pattern: 'item.$id', access: () => true, get: ({ params }) => model({ id: params.id }),
+      pattern: 'item.$id',
+      access: () => true,
+      get: ({ params }) => model({ id: params.id }),
       calls: { set: { params: z.object({ title: z.string() }), handler: ({ input }) => input.title } },
     }),
     defineResource({ pattern: 'search', query: z.object({ q: z.string().default('') }), get: ({ query }) => model({ q: query.q }) }),
@@ -41,10 +43,14 @@ describe('malformed requests', () => {
     expect(paramsString.error?.code).toBe('system.invalidParams');
     expect(paramsString.error?.data).toMatchObject({ issues: [{ path: '' }] });
     expect((await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'x' }, cid: 42 })).error?.code).toBe('system.invalidParams');
-    expect((await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'x' }, isHttp: 'yes' })).error?.code).toBe('system.invalidParams');
+    expect((await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'x' }, isHttp: 'yes' })).error?.code).toBe(
+      'system.invalidParams',
+    );
     expect((await rawRequest(nc, `get.${n}.search`, { query: { q: 'x' } })).error?.code).toBe('system.invalidQuery');
     expect((await rawRequest(nc, `get.${n}.search`, { query: 'q=a&q=b' })).error?.code).toBe('system.invalidQuery');
-    expect(await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'ok' }, cid: 'c1', token: null, extra: [1] })).toEqual({ result: 'ok' });
+    expect(await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'ok' }, cid: 'c1', token: null, extra: [1] })).toEqual({
+      result: 'ok',
+    });
   });
 
   it('refuses 1 MB of params before parsing and keeps serving', async () => {
@@ -64,7 +70,17 @@ describe('malformed requests', () => {
     const service = await startService(resources(), { logLevel: 'silent' });
     const nc = await connectNats();
     const n = service.name;
-    const invalid = [`get.${n}.item.*`, `get.${n}.item.>`, `get.${n}.item.a*b`, `get.${n}.item.a>b`, `get.${n}.item.a?b`, `get.${n}.item.é`, `call.${n}.item.*.set`, `call.${n}.item.1.*`, `access.${n}.item.>`];
+    const invalid = [
+      `get.${n}.item.*`,
+      `get.${n}.item.>`,
+      `get.${n}.item.a*b`,
+      `get.${n}.item.a>b`,
+      `get.${n}.item.a?b`,
+      `get.${n}.item.é`,
+      `call.${n}.item.*.set`,
+      `call.${n}.item.1.*`,
+      `access.${n}.item.>`,
+    ];
     for (const subject of invalid) {
       expect((await rawRequest(nc, subject, '')).error?.code, subject).toBe('system.notFound');
     }

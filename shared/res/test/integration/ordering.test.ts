@@ -2,7 +2,7 @@
 // concurrent writes leave every client and Resgate's cache with the final state.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { defineResource, model, z } from '../../src/internal.ts';
 import { deferred, rawRequest, startService } from './fixture.ts';
 
 const CONCURRENT_SETS = 100;
@@ -12,7 +12,10 @@ describe('ordering', () => {
     // Each client sees every change, in commit order, and ends on the state the service committed last.
     const state = { n: 0, last: -1 };
     const counter = defineResource({
-      pattern: 'counter', kind: 'model', access: () => true, get: () => model({ ...state }),
+      pattern: 'counter',
+      kind: 'model',
+      access: () => true,
+      get: () => model({ ...state }),
       calls: {
         set: {
           params: z.object({ v: z.number().int() }),
@@ -36,7 +39,9 @@ describe('ordering', () => {
       const ns: number[] = [];
       seen.push(ns);
       // resclient passes the changed properties' old values: the new n is old n + 1.
-      m.on('change', (old: { n: number }) => { ns.push(old.n + 1); });
+      m.on('change', (old: { n: number }) => {
+        ns.push(old.n + 1);
+      });
     }
     const client0 = await openClient();
     const callers = [...clients, client0];
@@ -57,13 +62,27 @@ describe('ordering', () => {
     const entered = deferred();
     let hold = true;
     const item = defineResource({
-      pattern: 'item', kind: 'model', access: () => true,
+      pattern: 'item',
+      kind: 'model',
+      access: () => true,
       get: async () => {
         const snapshot = { ...state };
-        if (hold) { hold = false; entered.resolve(); await gate.promise; }
+        if (hold) {
+          hold = false;
+          entered.resolve();
+          await gate.promise;
+        }
         return model(snapshot);
       },
-      calls: { set: { params: z.record(z.string(), z.number()), handler: ({ input, change }) => { Object.assign(state, input); change(input); } } },
+      calls: {
+        set: {
+          params: z.record(z.string(), z.number()),
+          handler: ({ input, change }) => {
+            Object.assign(state, input);
+            change(input);
+          },
+        },
+      },
     });
     const ping = defineResource({ pattern: 'ping', get: () => model({ ok: true }) });
     const service = await startService([item, ping]);
@@ -79,7 +98,10 @@ describe('ordering', () => {
     await subscribed;
     expect(await setA).toEqual({ result: null });
     await rawRequest(nc, `call.${service.name}.item.set`, { params: { b: 2 }, cid: 'test' });
-    await waitFor(async () => (await resgateHttp<{ b?: number }>(`/api/${service.name}/item`)).body?.b === 2, 'the second change in Resgate\'s cache');
+    await waitFor(
+      async () => (await resgateHttp<{ b?: number }>(`/api/${service.name}/item`)).body?.b === 2,
+      "the second change in Resgate's cache",
+    );
     expect((await resgateHttp(`/api/${service.name}/item`)).body).toEqual({ a: 2, b: 2 });
     expect((await (await openClient()).get(`${service.name}.item`)).toJSON()).toEqual({ a: 2, b: 2 });
   });

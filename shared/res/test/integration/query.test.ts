@@ -2,7 +2,7 @@
 // query requests, replies) updates every client's live query collection.
 import { describe, expect, it } from 'vitest';
 import { openClient, resgateHttp, waitFor, type ResCollection } from '@hub/testkit';
-import { collection, defineResource, z } from '../../src/index.ts';
+import { collection, defineResource, z } from '../../src/internal.ts';
 import { getCollection, startService } from './fixture.ts';
 
 const open = () => true;
@@ -21,16 +21,26 @@ describe('query resources', () => {
     // Resgate asks once per cached normalized query; only the query whose result changed updates.
     const items = ['apple', 'avocado', 'banana'];
     const asked: string[] = [];
-    const search = defineResource({ pattern: 'search', kind: 'collection', access: open, query: searchQuery, get: ({ query }) => collection(filter(items, query)) });
+    const search = defineResource({
+      pattern: 'search',
+      kind: 'collection',
+      access: open,
+      query: searchQuery,
+      get: ({ query }) => collection(filter(items, query)),
+    });
     const fruits = defineResource({
-      pattern: 'fruits', access: open,
+      pattern: 'fruits',
+      access: open,
       calls: {
         add: {
           params: z.object({ v: z.string() }),
           handler: async ({ input, service }) => {
             items.push(input.v);
-            await service.with(service.rid(search, {}), (r) => {
-              r.queryEvent(({ query, normalizedQuery }) => { asked.push(normalizedQuery); return collection(filter(items, query as z.output<typeof searchQuery>)); });
+            await service.with(service.rid('search', {}), (r) => {
+              r.queryEvent(({ query, normalizedQuery }) => {
+                asked.push(normalizedQuery);
+                return collection(filter(items, query as z.output<typeof searchQuery>));
+              });
             });
           },
         },
@@ -54,17 +64,28 @@ describe('query resources', () => {
   it('a query event answered with add/remove events updates the live query collection', async () => {
     // The delta form: the callback emits events for its query instead of the whole state.
     const items = ['a1', 'a2'];
-    const search = defineResource({ pattern: 'search', kind: 'collection', access: open, query: searchQuery, get: ({ query }) => collection(filter(items, query)) });
+    const search = defineResource({
+      pattern: 'search',
+      kind: 'collection',
+      access: open,
+      query: searchQuery,
+      get: ({ query }) => collection(filter(items, query)),
+    });
     const ops = defineResource({
-      pattern: 'ops', access: open,
+      pattern: 'ops',
+      access: open,
       calls: {
         swap: {
           params: null,
           handler: async ({ service }) => {
             items.splice(0, 1);
             items.push('a3');
-            await service.with(service.rid(search, {}), (r) => {
-              r.queryEvent(({ remove, add }) => { remove(0); add('a3', 1); return undefined; });
+            await service.with(service.rid('search', {}), (r) => {
+              r.queryEvent(({ remove, add }) => {
+                remove(0);
+                add('a3', 1);
+                return undefined;
+              });
             });
           },
         },
@@ -80,15 +101,32 @@ describe('query resources', () => {
 
   it('a query callback returning null makes Resgate drop the query resource', async () => {
     // notFound for a query: the query resource no longer exists and subscribers are unsubscribed.
-    const search = defineResource({ pattern: 'search', kind: 'collection', access: open, query: searchQuery, get: ({ query }) => collection(filter(['ab'], query)) });
+    const search = defineResource({
+      pattern: 'search',
+      kind: 'collection',
+      access: open,
+      query: searchQuery,
+      get: ({ query }) => collection(filter(['ab'], query)),
+    });
     const ops = defineResource({
-      pattern: 'ops', access: open,
-      calls: { gone: { params: null, handler: ({ service }) => service.with(service.rid(search, {}), (r) => { r.queryEvent(() => null); }) } },
+      pattern: 'ops',
+      access: open,
+      calls: {
+        gone: {
+          params: null,
+          handler: ({ service }) =>
+            service.with(service.rid('search', {}), (r) => {
+              r.queryEvent(() => null);
+            }),
+        },
+      },
     });
     const service = await startService([search, ops]);
     const live = await liveCollection(`${service.name}.search?q=a`);
     let unsubscribed = false;
-    live.on('unsubscribe', () => { unsubscribed = true; });
+    live.on('unsubscribe', () => {
+      unsubscribed = true;
+    });
     const client = await openClient();
     await client.call(`${service.name}.ops`, 'gone');
     await waitFor(() => unsubscribed, 'the query resource to be dropped');

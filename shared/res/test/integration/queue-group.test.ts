@@ -3,16 +3,23 @@
 // stay correct. See "Several instances" in shared/res/README.md.
 import { describe, expect, it } from 'vitest';
 import { openClient, resgateHttp, uniqueName, waitFor } from '@hub/testkit';
-import { collection, defineResource, model, z } from '../../src/index.ts';
+import { collection, defineResource, model, z } from '../../src/internal.ts';
 import { getCollection, getModel, startService } from './fixture.ts';
 
 /** Stands in for the database both instances share (in-memory state is per instance). */
-interface SharedStore { value: number }
+interface SharedStore {
+  value: number;
+}
 
 function item(instance: string, store: SharedStore, served: Set<string>) {
   return defineResource({
-    pattern: 'item', kind: 'model', access: () => true,
-    get: () => { served.add(`${instance}:get`); return model({ value: store.value }); },
+    pattern: 'item',
+    kind: 'model',
+    access: () => true,
+    get: () => {
+      served.add(`${instance}:get`);
+      return model({ value: store.value });
+    },
     calls: {
       set: {
         params: z.object({ value: z.number() }),
@@ -40,13 +47,17 @@ describe('queue group', () => {
     const m = await getModel(client, `${name}.item`);
     const rid = `${name}.item`;
     let next = 0;
-    await waitFor(async () => {
-      next += 1;
-      await client.call(rid, 'set', { value: next });
-      return served.has('A') && served.has('B');
-    }, 'both instances to serve a call', 20_000);
+    await waitFor(
+      async () => {
+        next += 1;
+        await client.call(rid, 'set', { value: next });
+        return served.has('A') && served.has('B');
+      },
+      'both instances to serve a call',
+      20_000,
+    );
     expect(store.value).toBe(next);
-    await waitFor(() => m.value === next, 'the client to follow every instance\'s events');
+    await waitFor(() => m.value === next, "the client to follow every instance's events");
     expect((await resgateHttp(`/api/${name}/item`)).body).toEqual({ value: next });
   });
 
@@ -67,20 +78,24 @@ describe('queue group', () => {
     const name = uniqueName('rt');
     const store: string[] = [];
     const served = new Set<string>();
-    const list = (instance: string) => defineResource({
-      pattern: 'list', kind: 'collection', access: () => true, get: () => collection([...store]),
-      calls: {
-        push: {
-          params: z.object({ v: z.string() }),
-          handler: async ({ input, service, rname }) => {
-            served.add(instance);
-            store.push(input.v);
-            // No add event: its index could be stale by the time Resgate applies it.
-            await service.resetResource(rname, { repeatAfterMs: 300 });
+    const list = (instance: string) =>
+      defineResource({
+        pattern: 'list',
+        kind: 'collection',
+        access: () => true,
+        get: () => collection([...store]),
+        calls: {
+          push: {
+            params: z.object({ v: z.string() }),
+            handler: async ({ input, service, rname }) => {
+              served.add(instance);
+              store.push(input.v);
+              // No add event: its index could be stale by the time Resgate applies it.
+              await service.resetResource(rname, { repeatAfterMs: 300 });
+            },
           },
         },
-      },
-    });
+      });
     await startService([list('A')], { name });
     await startService([list('B')], { name });
     const client = await openClient();

@@ -6,10 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { bin, freePort, httpOk, ManagedProcess, waitUntil } from '@hub/servers';
 import { cleanup, nextEvent, waitFor } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { startService } from './fixture.ts';
 
-interface Node { readonly url: string; readonly port: number; readonly proc: ManagedProcess }
+interface Node {
+  readonly url: string;
+  readonly port: number;
+  readonly proc: ManagedProcess;
+}
 
 /** Starts a two-server cluster (own ports) and resolves once both have their route up. */
 async function startCluster(): Promise<[Node, Node]> {
@@ -17,10 +21,26 @@ async function startCluster(): Promise<[Node, Node]> {
   const ports = new Set<number>();
   while (ports.size < 6) ports.add(await freePort());
   const [p1 = 0, p2 = 0, c1 = 0, c2 = 0, m1 = 0, m2 = 0] = [...ports];
-  const spec = (port: number, cluster: number, route: number, monitor: number) => ManagedProcess.start({
-    name: `nats-${port}`, command: bin.nats, log: () => undefined,
-    args: ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '--cluster_name', 'rt', '--cluster', `nats://127.0.0.1:${cluster}`, '--routes', `nats://127.0.0.1:${route}`],
-  });
+  const spec = (port: number, cluster: number, route: number, monitor: number) =>
+    ManagedProcess.start({
+      name: `nats-${port}`,
+      command: bin.nats,
+      log: () => undefined,
+      args: [
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-m',
+        String(monitor),
+        '--cluster_name',
+        'rt',
+        '--cluster',
+        `nats://127.0.0.1:${cluster}`,
+        '--routes',
+        `nats://127.0.0.1:${route}`,
+      ],
+    });
   const nodes: [Node, Node] = [
     { url: `nats://127.0.0.1:${p1}`, port: p1, proc: cleanup(spec(p1, c1, c2, m1), (p) => p.stop()) },
     { url: `nats://127.0.0.1:${p2}`, port: p2, proc: cleanup(spec(p2, c2, c1, m2), (p) => p.stop()) },
@@ -46,7 +66,11 @@ describe('reconnect', () => {
     const [lost, kept] = onPort === n1.port ? [n1, n2] : [n2, n1];
     const observer: NatsConnection = cleanup(await connect({ servers: kept.url, maxReconnectAttempts: 0 }), (c) => c.close());
     const resets: string[] = [];
-    observer.subscribe('system.reset', { callback: (_e, msg) => { resets.push(msg.string()); } });
+    observer.subscribe('system.reset', {
+      callback: (_e, msg) => {
+        resets.push(msg.string());
+      },
+    });
     await observer.flush();
     const reconnected = nextEvent(statusEmitter(service.connection), 'reconnect', () => true, 20_000);
     await lost.proc.stop();
@@ -64,7 +88,16 @@ function statusEmitter(nc: NatsConnection) {
     for await (const s of nc.status()) for (const cb of listeners.get(s.type) ?? []) cb(s);
   })();
   return {
-    on: (event: string, cb: (d: unknown) => void) => { let set = listeners.get(event); if (!set) { set = new Set(); listeners.set(event, set); } set.add(cb); },
-    off: (event: string, cb: (d: unknown) => void) => { listeners.get(event)?.delete(cb); },
+    on: (event: string, cb: (d: unknown) => void) => {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(cb);
+    },
+    off: (event: string, cb: (d: unknown) => void) => {
+      listeners.get(event)?.delete(cb);
+    },
   };
 }

@@ -2,7 +2,7 @@
 // and on demand, so gateways fetch again and clients converge on the current data.
 import { describe, expect, it } from 'vitest';
 import { connectNats, nextEvent, openClient, resgateHttp, uniqueName, waitFor } from '@hub/testkit';
-import { collection, defineResource, model, type Service } from '../../src/index.ts';
+import { collection, defineResource, model, type Service } from '../../src/internal.ts';
 import { getCollection, getModel, startService } from './fixture.ts';
 
 const open = () => true;

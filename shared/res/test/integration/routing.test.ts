@@ -2,13 +2,17 @@
 // `*` and `>` patterns, and the protocol's errors for unknown resources and methods.
 import { describe, expect, it } from 'vitest';
 import { nextEvent, openClient, resgateHttp, waitFor } from '@hub/testkit';
-import { defineResource, model, ResError, z } from '../../src/index.ts';
+import { defineResource, model, ResError, z } from '../../src/internal.ts';
 import { errorOf, getModel, startService } from './fixture.ts';
 
 describe('routing', () => {
   it('serves a get with $name params over WebSocket and HTTP', async () => {
     // A pattern placeholder becomes a typed param, for resclient and for a REST client alike.
-    const item = defineResource({ pattern: 'shelf.$shelf.item.$id', access: () => true, get: ({ params }) => model({ shelf: params.shelf, id: params.id }) });
+    const item = defineResource({
+      pattern: 'shelf.$shelf.item.$id',
+      access: () => true,
+      get: ({ params }) => model({ shelf: params.shelf, id: params.id }),
+    });
     const service = await startService([item]);
     const client = await openClient();
     const m = await client.get(`${service.name}.shelf.s1.item.42`);
@@ -38,7 +42,11 @@ describe('routing', () => {
 
   it('answers system.notFound for a resource no definition matches, and for a get returning null', async () => {
     // notFound comes from the service at once (a Resgate timeout would say system.timeout).
-    const item = defineResource({ pattern: 'item.$id', access: () => true, get: ({ params }) => (params.id === '1' ? model({ id: 1 }) : null) });
+    const item = defineResource({
+      pattern: 'item.$id',
+      access: () => true,
+      get: ({ params }) => (params.id === '1' ? model({ id: 1 }) : null),
+    });
     const service = await startService([item]);
     const unmatched = await resgateHttp(`/api/${service.name}/nothing/here`);
     expect(unmatched.status).toBe(404);
@@ -52,7 +60,12 @@ describe('routing', () => {
 
   it('answers system.methodNotFound for a method the resource does not have', async () => {
     // Access grants every method, so the service itself must refuse the unknown one.
-    const item = defineResource({ pattern: 'item', access: () => true, get: () => model({ a: 1 }), calls: { ping: { params: null, handler: () => 'pong' } } });
+    const item = defineResource({
+      pattern: 'item',
+      access: () => true,
+      get: () => model({ a: 1 }),
+      calls: { ping: { params: null, handler: () => 'pong' } },
+    });
     const service = await startService([item]);
     const client = await openClient();
     expect(await client.call(`${service.name}.item`, 'ping')).toBe('pong');
@@ -66,8 +79,18 @@ describe('routing', () => {
     // The schema runs before the handler; the client sees which field failed.
     const seen: string[] = [];
     const item = defineResource({
-      pattern: 'item', access: () => true, get: () => model({ a: 1 }),
-      calls: { rename: { params: z.object({ title: z.string().min(1) }), handler: ({ input }) => { seen.push(input.title); return input.title.toUpperCase(); } } },
+      pattern: 'item',
+      access: () => true,
+      get: () => model({ a: 1 }),
+      calls: {
+        rename: {
+          params: z.object({ title: z.string().min(1) }),
+          handler: ({ input }) => {
+            seen.push(input.title);
+            return input.title.toUpperCase();
+          },
+        },
+      },
     });
     const service = await startService([item]);
     const client = await openClient();
@@ -86,7 +109,16 @@ describe('routing', () => {
     const session = defineResource({
       pattern: 'session',
       access: () => false,
-      auth: { whoami: { params: null, handler: ({ header, cid, host }) => ({ probe: header['X-Probe']?.[0] ?? null, hasCid: cid !== '', hasHost: typeof host === 'string' }) } },
+      auth: {
+        whoami: {
+          params: null,
+          handler: ({ header, cid, host }) => ({
+            probe: header['X-Probe']?.[0] ?? null,
+            hasCid: cid !== '',
+            hasHost: typeof host === 'string',
+          }),
+        },
+      },
     });
     const service = await startService([session]);
     const client = await openClient({ headers: { 'x-probe': 'abc' } });
@@ -101,7 +133,16 @@ describe('routing', () => {
       pattern: 'item.$id',
       access: ({ params }) => (params.id === 'locked' ? false : { get: true, call: ['ping'] }),
       get: () => model({ a: 1 }),
-      calls: { ping: { params: null, handler: () => 'pong' }, pong: { params: null, handler: () => { pongs++; return 'ping'; } } },
+      calls: {
+        ping: { params: null, handler: () => 'pong' },
+        pong: {
+          params: null,
+          handler: () => {
+            pongs++;
+            return 'ping';
+          },
+        },
+      },
     });
     const service = await startService([item]);
     const client = await openClient();
@@ -131,10 +172,25 @@ describe('routing', () => {
     // Resgate's config (gateway/resgate.json) turns PATCH into `set` and DELETE into `delete`.
     const state: Record<string, string> = { title: 'a' };
     const item = defineResource({
-      pattern: 'item', kind: 'model', access: () => true, get: () => model({ ...state }),
+      pattern: 'item',
+      kind: 'model',
+      access: () => true,
+      get: () => model({ ...state }),
       calls: {
-        set: { params: z.object({ title: z.string() }), handler: ({ input, change }) => { state.title = input.title; change({ title: input.title }); } },
-        delete: { params: null, handler: ({ delete: del }) => { del(); return { deleted: true }; } },
+        set: {
+          params: z.object({ title: z.string() }),
+          handler: ({ input, change }) => {
+            state.title = input.title;
+            change({ title: input.title });
+          },
+        },
+        delete: {
+          params: null,
+          handler: ({ delete: del }) => {
+            del();
+            return { deleted: true };
+          },
+        },
       },
     });
     const service = await startService([item]);
@@ -156,7 +212,9 @@ describe('routing', () => {
     // Resgate's access request never names the method, so per-method rights live in `guard`.
     let ran = 0;
     const doc = defineResource({
-      pattern: 'doc', access: () => true, get: () => model({ ok: true }),
+      pattern: 'doc',
+      access: () => true,
+      get: () => model({ ok: true }),
       calls: {
         publish: {
           guard: ({ rawParams, isHttp, setStatus }) => {
@@ -165,7 +223,10 @@ describe('routing', () => {
             throw ResError.accessDenied();
           },
           params: z.object({ key: z.string(), n: z.number() }),
-          handler: () => { ran++; return { published: true }; },
+          handler: () => {
+            ran++;
+            return { published: true };
+          },
         },
       },
     });
@@ -184,11 +245,26 @@ describe('routing', () => {
   it('serves the service root RID: auth and call methods on `<name>`, its get over HTTP', async () => {
     // Resgate sends `auth.<name>.login` for client.authenticate('<name>', 'login'): pattern ''.
     const root = defineResource({
-      pattern: '', access: () => true, get: () => model({ root: true }),
+      pattern: '',
+      access: () => true,
+      get: () => model({ root: true }),
       calls: { ping: { params: null, handler: () => ({ pong: true }) } },
-      auth: { login: { params: z.object({ user: z.string() }), handler: ({ input, setToken }) => { setToken({ user: input.user }); return { hello: input.user }; } } },
+      auth: {
+        login: {
+          params: z.object({ user: z.string() }),
+          handler: ({ input, setToken }) => {
+            setToken({ user: input.user });
+            return { hello: input.user };
+          },
+        },
+      },
     });
-    const whoami = defineResource({ pattern: 'whoami', access: () => true, get: () => model({}), calls: { who: { params: null, handler: ({ token }) => token } } });
+    const whoami = defineResource({
+      pattern: 'whoami',
+      access: () => true,
+      get: () => model({}),
+      calls: { who: { params: null, handler: ({ token }) => token } },
+    });
     const service = await startService([root, whoami]);
     const client = await openClient();
     expect(await client.authenticate(service.name, 'login', { user: 'ada' })).toEqual({ hello: 'ada' });

@@ -2,7 +2,7 @@
 // reply, then drains the connection.
 import { describe, expect, it } from 'vitest';
 import { connectNats, openClient, waitFor } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { deferred, rawRequest, startService } from './fixture.ts';
 
 /** True when NATS says nobody subscribes to the subject any more. */
@@ -21,9 +21,18 @@ describe('graceful shutdown', () => {
     const started = deferred();
     const release = deferred();
     const job = defineResource({
-      pattern: 'job', access: () => true, get: () => model({ a: 1 }),
+      pattern: 'job',
+      access: () => true,
+      get: () => model({ a: 1 }),
       calls: {
-        slow: { params: null, handler: async () => { started.resolve(); await release.promise; return 'slow done'; } },
+        slow: {
+          params: null,
+          handler: async () => {
+            started.resolve();
+            await release.promise;
+            return 'slow done';
+          },
+        },
         quick: { params: null, handler: () => 'quick done' },
       },
     });
@@ -36,7 +45,9 @@ describe('graceful shutdown', () => {
     const quick = rawRequest(nc, `call.${service.name}.job.quick`, '');
     expect(await rawRequest(nc, `get.${service.name}.other`, '')).toEqual({ result: { model: { ok: true } } });
     let closed = false;
-    const closing = service.close().then(() => { closed = true; });
+    const closing = service.close().then(() => {
+      closed = true;
+    });
     await waitFor(() => unserved(nc, `get.${service.name}.other`), 'intake to stop');
     expect(closed).toBe(false);
     release.resolve();

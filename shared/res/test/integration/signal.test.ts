@@ -15,15 +15,29 @@ describe('runService', () => {
     // The process plumbing every service's main.ts relies on, in a real child process.
     const name = uniqueName('rt');
     const child = spawn(TSX, [SCRIPT, name, hub().natsUrl], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const exited = new Promise<number | null>((resolve) => { child.on('exit', (code) => { resolve(code); }); });
-    cleanup(child, (c) => { if (c.exitCode === null) c.kill('SIGKILL'); });
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => {
+        resolve(code);
+      });
+    });
+    cleanup(child, (c) => {
+      if (c.exitCode === null) c.kill('SIGKILL');
+    });
     const nc = await connectNats();
     const serves = async (): Promise<boolean> => {
-      try { return (await rawRequest(nc, `get.${name}.job`, '', 2000)).result !== undefined; } catch { return false; }
+      try {
+        return (await rawRequest(nc, `get.${name}.job`, '', 2000)).result !== undefined;
+      } catch {
+        return false;
+      }
     };
     await waitFor(serves, 'the child service to serve', 30_000);
     const started = deferred();
-    nc.subscribe(`test.${name}.started`, { callback: () => { started.resolve(); } });
+    nc.subscribe(`event.${name}.job.started`, {
+      callback: () => {
+        started.resolve();
+      },
+    });
     await nc.flush();
     const slow = rawRequest(nc, `call.${name}.job.slow`, '', 20_000);
     await started.promise;

@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { resgateHttp } from '@hub/testkit';
-import { defineResource, model } from '../../src/index.ts';
+import { defineResource, model } from '../../src/internal.ts';
 import { startService } from './fixture.ts';
 
 /** Longer than Resgate's 3000 ms request timeout, with margin for a busy machine. */
@@ -14,13 +14,26 @@ const slow = defineResource({
   access: () => true,
   get: () => model({ a: 1 }),
   calls: {
-    run: { params: null, handler: async () => { await delay(SLOW_HANDLER_MS); return 'done'; } },
-    runExtended: { params: null, handler: async ({ timeout }) => { timeout(15_000); await delay(SLOW_HANDLER_MS); return 'done'; } },
+    run: {
+      params: null,
+      handler: async () => {
+        await delay(SLOW_HANDLER_MS);
+        return 'done';
+      },
+    },
+    runExtended: {
+      params: null,
+      handler: async ({ timeout }) => {
+        timeout(15_000);
+        await delay(SLOW_HANDLER_MS);
+        return 'done';
+      },
+    },
   },
 });
 
 describe('pre-response timeout', () => {
-  it('a handler slower than Resgate\'s timeout answers thanks to the automatic pre-response', async () => {
+  it("a handler slower than Resgate's timeout answers thanks to the automatic pre-response", async () => {
     // After autoTimeout.afterMs the runtime sends timeout:"<extendMs>", so Resgate keeps waiting.
     const service = await startService([slow], { requestTimeoutMs: 3000, autoTimeout: { afterMs: 300, extendMs: 15_000 } });
     const http = await resgateHttp(`/api/${service.name}/job/run`, { method: 'POST' });
@@ -28,7 +41,7 @@ describe('pre-response timeout', () => {
     expect(http.body).toBe('done');
   });
 
-  it('a handler slower than Resgate\'s timeout answers after an explicit ctx.timeout()', async () => {
+  it("a handler slower than Resgate's timeout answers after an explicit ctx.timeout()", async () => {
     // Automatic pre-responses are off: only the handler's own timeout(15000) extends the wait.
     const service = await startService([slow], { autoTimeout: false });
     const http = await resgateHttp(`/api/${service.name}/job/runExtended`, { method: 'POST' });

@@ -2,7 +2,7 @@
 // a failed auth sets none, and system.tokenReset makes Resgate re-authenticate by token ID.
 import { describe, expect, it } from 'vitest';
 import { nextEvent, openClient, waitFor } from '@hub/testkit';
-import { defineResource, model, ResError, z } from '../../src/index.ts';
+import { defineResource, model, ResError, z } from '../../src/internal.ts';
 import { errorOf, startService } from './fixture.ts';
 
 const token = z.object({ user: z.string() }).nullable();
@@ -10,11 +10,30 @@ const token = z.object({ user: z.string() }).nullable();
 function resources() {
   const refreshed: string[] = [];
   const session = defineResource({
-    pattern: 'session', token,
+    pattern: 'session',
+    token,
     auth: {
-      login: { params: z.object({ user: z.string() }), handler: ({ input, setToken }) => { setToken({ user: input.user }, input.user); return { cid: true }; } },
-      loginThenFail: { params: null, handler: ({ setToken }) => { setToken({ user: 'mallory' }, 'mallory'); throw new ResError('rt.badCredentials', 'Bad credentials'); } },
-      refresh: { params: null, handler: ({ cid, token: t, setToken }) => { refreshed.push(`${t?.user ?? 'none'}@${cid}`); setToken(null); } },
+      login: {
+        params: z.object({ user: z.string() }),
+        handler: ({ input, setToken }) => {
+          setToken({ user: input.user }, input.user);
+          return { cid: true };
+        },
+      },
+      loginThenFail: {
+        params: null,
+        handler: ({ setToken }) => {
+          setToken({ user: 'mallory' }, 'mallory');
+          throw new ResError('rt.badCredentials', 'Bad credentials');
+        },
+      },
+      refresh: {
+        params: null,
+        handler: ({ cid, token: t, setToken }) => {
+          refreshed.push(`${t?.user ?? 'none'}@${cid}`);
+          setToken(null);
+        },
+      },
     },
   });
   const secret = defineResource({ pattern: 'secret', token, access: ({ token: t }) => t !== null, get: () => model({ s: 42 }) });
@@ -35,11 +54,22 @@ describe('tokens', () => {
     expect((await errorOf(mallory.get(`${service.name}.secret`))).code).toBe('system.accessDenied');
   });
 
-  it('service.tokenEvent replaces a connection\'s token and Resgate re-checks its subscriptions', async () => {
+  it("service.tokenEvent replaces a connection's token and Resgate re-checks its subscriptions", async () => {
     // Clearing the token from outside any request (e.g. a logout elsewhere) revokes live access.
     const { session, secret } = resources();
     const cids: string[] = [];
-    const whoami = defineResource({ pattern: 'whoami', auth: { me: { params: null, handler: ({ cid }) => { cids.push(cid); return null; } } } });
+    const whoami = defineResource({
+      pattern: 'whoami',
+      auth: {
+        me: {
+          params: null,
+          handler: ({ cid }) => {
+            cids.push(cid);
+            return null;
+          },
+        },
+      },
+    });
     const service = await startService([session, secret, whoami]);
     const client = await openClient();
     await client.authenticate(`${service.name}.session`, 'login', { user: 'bob' });

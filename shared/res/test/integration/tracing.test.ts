@@ -7,7 +7,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { headers } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, waitFor } from '@hub/testkit';
-import { defineResource, model, z } from '../../src/index.ts';
+import { defineResource, model, z } from '../../src/internal.ts';
 import { rawRequest, startService } from './fixture.ts';
 
 const exporter = new InMemorySpanExporter();
@@ -34,7 +34,14 @@ describe('tracing', () => {
       pattern: 'item.$id',
       access: () => true,
       get: ({ params }) => model({ id: params.id }),
-      calls: { explode: { params: null, handler: () => { throw new Error('boom'); } } },
+      calls: {
+        explode: {
+          params: null,
+          handler: () => {
+            throw new Error('boom');
+          },
+        },
+      },
     });
     const service = await startService([item], { tracing: true, logLevel: 'silent' }); // the 'boom' is expected
     const nc = await connectNats();
@@ -55,16 +62,18 @@ describe('tracing', () => {
     // Intent: a traceparent on the request parents the server span, and a handler's outgoing
     // request carries the trace on, so one trace spans both services.
     const callee = await startService([defineResource({ pattern: 'echo', access: () => true, get: () => model({ ok: true }) })]);
-    const caller = await startService([defineResource({
-      pattern: 'relay',
-      access: () => true,
-      calls: {
-        go: {
-          params: z.object({}).optional(),
-          handler: ({ service }) => service.request({ rid: `${callee.name}.echo` }),
+    const caller = await startService([
+      defineResource({
+        pattern: 'relay',
+        access: () => true,
+        calls: {
+          go: {
+            params: z.object({}).optional(),
+            handler: ({ service }) => service.request({ rid: `${callee.name}.echo` }),
+          },
         },
-      },
-    })]);
+      }),
+    ]);
     const nc = await connectNats();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const h = headers();
@@ -83,7 +92,9 @@ describe('tracing', () => {
 
   it('records nothing and adds no context when tracing is off for the service', async () => {
     // Intent: `tracing: false` removes the middleware (the SDK stays registered for others).
-    const quiet = await startService([defineResource({ pattern: 'q', access: () => true, get: () => model({ v: 1 }) })], { tracing: false });
+    const quiet = await startService([defineResource({ pattern: 'q', access: () => true, get: () => model({ v: 1 }) })], {
+      tracing: false,
+    });
     const nc = await connectNats();
     await rawRequest(nc, `get.${quiet.name}.q`, {});
     expect(exporter.getFinishedSpans().some((s) => s.name.includes(quiet.name))).toBe(false);

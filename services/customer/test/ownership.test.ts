@@ -1,0 +1,278 @@
+// Several customer instances as real processes behind Resgate: one owner per resource keeps RES
+// ordering (no client ever sees a version go back), a dead owner's resources move within 2 s
+// without losing or repeating an acknowledged write, a frozen owner is fenced, and a rolling
+// restart fails no request.
+import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import {
+  accessToken,
+  connectNats,
+  dataScope,
+  openClient,
+  resgateHttp,
+  scopeSql,
+  waitFor,
+  type DataScope,
+  type ResModel,
+} from '@hub/testkit';
+import { auditEvents } from './helpers.ts';
+import { ownerOfRid, settled, startInstance, type Instance } from './instances.ts';
+
+const WRITER = {
+  sub: 'own-writer',
+  username: 'own-writer',
+  roles: ['customer:write', 'customer:read'],
+  exp: Math.floor(Date.now() / 1000) + 3600,
+  sid: null,
+};
+
+/** A WebSocket client subscribed to the customer, counting versions that go backwards. */
+interface Watcher {
+  readonly model: ResModel;
+  regressions: number;
+}
+
+async function watch(rid: string, token: string): Promise<Watcher> {
+  const client = await openClient({ token });
+  const model = (await client.get(rid)) as ResModel;
+  const w: Watcher = { model, regressions: 0 };
+  let last = Number(model.version);
+  model.on('change', () => {
+    const v = Number(model.version);
+    if (v < last) w.regressions++;
+    last = v;
+  });
+  return w;
+}
+
+async function threeInstances(scope: DataScope): Promise<Instance[]> {
+  const all = await Promise.all([startInstance(scope), startInstance(scope), startInstance(scope)]);
+  await settled(
+    scope,
+    all.map((i) => i.id),
+  );
+  return all;
+}
+
+async function createCustomer(scope: DataScope, token: string): Promise<{ rid: string; id: string }> {
+  const post = await resgateHttp(`/api/${scope.name}/customers/create`, {
+    method: 'POST',
+    json: { name: 'Storm', email: 'storm@t.test' },
+    token,
+  });
+  expect(post.status).toBe(200);
+  const id = (post.headers.get('location') ?? '').split('/').pop() ?? '';
+  return { rid: `${scope.name}.customer.${id}`, id };
+}
+
+/** The customer as Postgres has it. */
+async function dbCustomer(scope: DataScope, id: string): Promise<{ name: string; version: number; phone: string }> {
+  const [row] = await scopeSql<{ name: string; version: number; phone: string }>(
+    scope,
+    'SELECT name, version, phone FROM customers WHERE id = $1',
+    [id],
+  );
+  if (!row) throw new Error('customer gone');
+  return row;
+}
+
+/** Sets over NATS from `workers` loops with a short timeout, each with a unique phone; what was acknowledged. */
+function setLoad(nc: NatsConnection, rid: string, workers: number, stop: { now: boolean }) {
+  const acked: string[] = [];
+  const sent: { at: number; ok: boolean }[] = [];
+  let n = 0;
+  const worker = async (): Promise<void> => {
+    while (!stop.now) {
+      const phone = `k${String(n++)}`;
+      const at = performance.now();
+      try {
+        const r = (await nc.request(`call.${rid}.set`, JSON.stringify({ params: { phone }, token: WRITER }), { timeout: 600 })).json<{
+          error?: unknown;
+        }>();
+        const ok = r.error === undefined;
+        sent.push({ at, ok });
+        if (ok) acked.push(phone);
+      } catch {
+        sent.push({ at, ok: false });
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: workers }, worker));
+  return { acked, sent, done };
+}
+
+describe('ownership across real instances', () => {
+  it(
+    '400 concurrent sets through Resgate with 3 instances: no client sees a version go back, all equal Postgres after',
+    { timeout: 120_000 },
+    async () => {
+      const scope = dataScope('own');
+      await threeInstances(scope);
+      const token = await accessToken('writer');
+      const { rid, id } = await createCustomer(scope, token);
+      const watchers = await Promise.all(Array.from({ length: 20 }, () => watch(rid, token)));
+      let replied = 0;
+      const late: Promise<Watcher>[] = [];
+      const sets = Array.from({ length: 400 }, async (_, i) => {
+        const r = await resgateHttp(`/api/${scope.name}/customer/${id}`, { method: 'PATCH', json: { name: `n${String(i)}` }, token });
+        if (++replied === 100) for (let k = 0; k < 20; k++) late.push(watch(rid, token)); // half subscribe mid-storm
+        return r.status;
+      });
+      const statuses = await Promise.all(sets);
+      const lastReply = performance.now();
+      expect(statuses.every((s) => s === 204)).toBe(true);
+      watchers.push(...(await Promise.all(late)));
+      const db = await dbCustomer(scope, id);
+      expect(db.version).toBe(401);
+      await waitFor(
+        () => watchers.every((w) => Number(w.model.version) === db.version && w.model.name === db.name),
+        'every client to equal Postgres',
+        2000,
+      );
+      const convergedMs = performance.now() - lastReply;
+      process.stderr.write(`[ownership] storm: 40 clients converged ${convergedMs.toFixed(0)} ms after the last reply\n`);
+      expect(watchers.reduce((n, w) => n + w.regressions, 0)).toBe(0);
+      expect(convergedMs).toBeLessThan(1000);
+    },
+  );
+
+  it(
+    'kill -9 of the owner mid-storm: its resources answer again within 2 s; no acknowledged write lost, none applied twice',
+    { timeout: 120_000 },
+    async () => {
+      const scope = dataScope('own');
+      const instances = await threeInstances(scope);
+      const token = await accessToken('writer');
+      const { rid, id } = await createCustomer(scope, token);
+      const watcher = await watch(rid, token);
+      const nc = await connectNats();
+      const stop = { now: false };
+      const load = setLoad(nc, rid, 8, stop);
+      await waitFor(() => load.acked.length > 50, 'sets to flow');
+      const owner = await ownerOfRid(scope, rid);
+      const victim = instances.find((i) => i.id === owner);
+      if (victim === undefined) throw new Error(`no instance owns ${rid}`);
+      const killedAt = performance.now();
+      process.kill(victim.proc.pid ?? 0, 'SIGKILL');
+      await waitFor(() => load.sent.some((s) => s.at > killedAt && s.ok), 'a set sent after the kill to succeed', 10_000);
+      const firstOk =
+        load.sent
+          .filter((s) => s.at > killedAt && s.ok)
+          .map((s) => s.at)
+          .sort((a, b) => a - b)[0] ?? Infinity;
+      const recoveredMs = firstOk - killedAt;
+      const afterRecovery = load.acked.length;
+      await waitFor(() => load.acked.length > afterRecovery + 50, 'sets to flow on the new owner');
+      stop.now = true;
+      await load.done;
+      process.stderr.write(
+        `[ownership] kill -9: recovered after ${recoveredMs.toFixed(0)} ms; ${String(load.acked.length)} acknowledged sets\n`,
+      );
+      expect(recoveredMs).toBeLessThan(2000);
+      const db = await dbCustomer(scope, id);
+      // Every applied set is one update event; each phone value was written at most once.
+      await waitFor(
+        async () => (await auditEvents(nc, scope.name)).filter((e) => e.event.action === 'update').length === db.version - 1,
+        'every update relayed',
+        15_000,
+      );
+      const phones = (await auditEvents(nc, scope.name))
+        .filter((e) => e.event.action === 'update')
+        .map((e) => (e.event.after as { phone: string }).phone);
+      expect(new Set(phones).size).toBe(phones.length);
+      for (const p of load.acked) expect(phones).toContain(p);
+      await waitFor(() => Number(watcher.model.version) === db.version, 'the client to reach Postgres');
+      expect(watcher.regressions).toBe(0);
+    },
+  );
+
+  it(
+    'a frozen owner (SIGSTOP past its lease) is fenced: nothing it sends after SIGCONT reaches a client as a newer state',
+    { timeout: 120_000 },
+    async () => {
+      const scope = dataScope('own');
+      const instances = await threeInstances(scope);
+      const token = await accessToken('writer');
+      const { rid, id } = await createCustomer(scope, token);
+      const watchers = await Promise.all([watch(rid, token), watch(rid, token)]);
+      const nc = await connectNats();
+      const stop = { now: false };
+      const load = setLoad(nc, rid, 8, stop);
+      await waitFor(() => load.acked.length > 50, 'sets to flow');
+      const owner = await ownerOfRid(scope, rid);
+      const frozen = instances.find((i) => i.id === owner);
+      if (frozen === undefined) throw new Error(`no instance owns ${rid}`);
+      const pid = frozen.proc.pid ?? 0;
+      process.kill(pid, 'SIGSTOP');
+      try {
+        await waitFor(
+          async () => {
+            const o = await ownerOfRid(scope, rid);
+            return o !== undefined && o !== frozen.id;
+          },
+          'another instance to take over',
+          10_000,
+        );
+        const acked = load.acked.length;
+        await waitFor(() => load.acked.length > acked + 50, 'sets to flow on the new owner');
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      const acked = load.acked.length;
+      await waitFor(() => load.acked.length > acked + 50, 'sets to keep flowing after SIGCONT');
+      stop.now = true;
+      await load.done;
+      const db = await dbCustomer(scope, id);
+      for (const w of watchers)
+        await waitFor(() => Number(w.model.version) === db.version && w.model.phone === db.phone, 'the client to equal Postgres');
+      expect(watchers.reduce((n, w) => n + w.regressions, 0)).toBe(0);
+      await waitFor(() => frozen.output.some((l) => l.includes('lease lost')), 'the frozen owner to notice it lost its lease');
+    },
+  );
+
+  it('a rolling restart of all 3 instances under load fails no request', { timeout: 180_000 }, async () => {
+    const scope = dataScope('own');
+    let instances = await threeInstances(scope);
+    const token = await accessToken('writer');
+    const { id } = await createCustomer(scope, token);
+    let failed = 0;
+    let ok = 0;
+    let stop = false;
+    const failures: string[] = [];
+    const worker = async (w: number): Promise<void> => {
+      for (let i = 0; !stop; i++) {
+        const r =
+          i % 2 === 0
+            ? await resgateHttp(`/api/${scope.name}/customer/${id}`, {
+                method: 'PATCH',
+                json: { phone: `${String(w)}-${String(i)}` },
+                token,
+              })
+            : await resgateHttp(`/api/${scope.name}/customers?limit=5`, { token });
+        if (r.status >= 400) {
+          failed++;
+          failures.push(`${String(r.status)} ${JSON.stringify(r.body)}`);
+        } else ok++;
+      }
+    };
+    const workers = Promise.all([0, 1, 2, 3].map(worker));
+    await waitFor(() => ok > 20, 'requests to flow');
+    for (const old of [...instances]) {
+      const next = await startInstance(scope);
+      instances = [...instances.filter((i) => i !== old), next];
+      await old.proc.stop();
+      await settled(
+        scope,
+        instances.map((i) => i.id),
+      );
+      const before = ok;
+      await waitFor(() => ok > before + 10, 'requests to flow after the restart');
+    }
+    stop = true;
+    await workers;
+    process.stderr.write(
+      `[ownership] rolling restart: ${String(ok)} requests, ${String(failed)} failed ${failures.slice(0, 5).join(' | ')}\n`,
+    );
+    expect(failed).toBe(0);
+  });
+});

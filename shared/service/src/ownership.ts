@@ -1,0 +1,409 @@
+/**
+ * One owner per resource across the instances of a service. RES requires a resource's events to
+ * come from the instance that answers its requests, in order, and NATS orders messages only per
+ * connection: two instances writing one resource reorder its events in every gateway. So each
+ * resource (by queue key) is hashed to one of P partitions, and each partition is owned by one
+ * instance at a time:
+ *
+ * - Leases in Postgres (the service's own schema; see @hub/store's leases.ts), renewed every tick,
+ *   with an epoch that every write checks in its own statement (fencing): an owner paused past its
+ *   lease cannot commit after another instance took over. Partitions are spread over the live
+ *   instances by rendezvous hashing, so a join or leave moves only the partitions it must.
+ * - Routing on a stock NATS server: every instance subscribes to the owned resources' subjects
+ *   (no queue group) and answers only what it owns — the inbound cost is one copy of each
+ *   request per instance, parsed up to its subject. Access requests stay load-balanced.
+ * - A graceful handover loses no request: the old owner stops admitting, lets the partition's
+ *   handlers finish, flushes its events, and releases the lease with a *cut* — per requester
+ *   (reply inbox prefix) the last request it admitted. Every instance keeps the requests it did
+ *   not admit for a few seconds; the new owner answers those after the cut. NATS delivers one
+ *   requester's messages to every subscriber in the same order, so the cut is exact.
+ * - A dead owner (kill -9) loses its partitions when its lease expires (LEASE_TTL_MS); the new
+ *   owner answers the gets kept meanwhile, and of the calls only those that arrive after it took
+ *   over (the fate of earlier ones is unknown: answering them could apply a write twice).
+ * - Every acquisition relays pending outbox rows and then resets the service's resources, so
+ *   gateways refetch what the previous owner served.
+ *
+ * Events of a paused owner: the platform runs NATS with a short ping interval (shared/servers),
+ * so the server drops a frozen client's connection before its lease can expire — what it had not
+ * yet written to its socket never reaches a gateway. A local lease check guards everything else.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import { ResError } from '@hub/res';
+import type { GateHost, RequestGate } from '@hub/res/internal';
+import type { Acquired, Fence, Leases, Placement, Relay } from '@hub/store';
+
+/** Partitions per service unless configured (HUB_PARTITIONS). */
+export const DEFAULT_PARTITIONS = 8;
+/** A lease lives this long unless renewed; a dead owner's partitions move after it. */
+export const LEASE_TTL_MS = 1500;
+/** Renewal (and rebalancing) period. */
+export const TICK_MS = 300;
+/** Local validity ends this long before the lease's, measured from before the renewal was sent. */
+const SAFETY_MS = 200;
+/** Requests this instance did not admit are kept this long, for a handover (Resgate's timeout). */
+const KEEP_MS = 3000;
+const KEEP_MAX = 20_000;
+/** A handover's cut marker not seen by then is given up (its requester's later requests are answered). */
+const CUT_WAIT_MS = 1000;
+/** How long a release waits for the partition's handlers. */
+const DRAIN_MS = 5000;
+
+/** 32-bit FNV-1a of a string's UTF-8 bytes. @example fnv1a('customer.customer.7') */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(s, 'utf8')) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The member that owns partition `p` among `members` (rendezvous hashing). */
+export function ownerOf(p: number, members: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let score = -1;
+  for (const m of members) {
+    const s = fnv1a(`${String(p)}/${m}`);
+    if (s > score || (s === score && best !== undefined && m < best)) {
+      best = m;
+      score = s;
+    }
+  }
+  return best;
+}
+
+/** The part of a reply subject that names the requester's connection (`_INBOX.<nuid>` of `_INBOX.<nuid>.<n>`). */
+function prefixOf(reply: string): string {
+  const i = reply.lastIndexOf('.');
+  return i === -1 ? reply : reply.slice(0, i);
+}
+
+interface Held {
+  readonly epoch: number;
+  validUntil: number;
+  admitting: boolean;
+  /** Per requester, the last request admitted (what a release's cut is made of). */
+  readonly last: Map<string, { readonly reply: string; readonly at: number }>;
+  /** Per requester, the previous owner's last request, until it passes here: earlier ones were its. */
+  skip: Map<string, string> | undefined;
+}
+
+interface Kept {
+  readonly p: number;
+  readonly prefix: string;
+  readonly reply: string;
+  readonly msg: Msg;
+  readonly at: number;
+}
+
+/** A release's handover note: per requester prefix, the last admitted reply and its age. */
+type Cut = Record<string, { readonly reply: string; readonly ageMs: number }>;
+
+export interface OwnershipOptions {
+  readonly service: string;
+  readonly leases: Leases;
+  readonly relay: Relay | undefined;
+  readonly log: Logger;
+}
+
+export class Ownership implements RequestGate, Placement {
+  readonly me: string;
+  readonly #o: OwnershipOptions;
+  readonly #held = new Map<number, Held>();
+  #kept: Kept[] = [];
+  #members: readonly string[] = [];
+  readonly #notices = new Map<string, (payload: string) => void>();
+  #host: GateHost | undefined;
+  #nc: NatsConnection | undefined;
+  #subs: Subscription[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #closed = false;
+  #degraded = false;
+  #started = false;
+
+  constructor(o: OwnershipOptions) {
+    this.#o = o;
+    this.me = o.leases.me;
+  }
+
+  /** A unique id for this process. */
+  static instanceId(): string {
+    return `${hostname()}-${String(process.pid)}-${randomBytes(3).toString('hex')}`;
+  }
+
+  get partitions(): number {
+    return this.#o.leases.partitions;
+  }
+  /** True once the first tick ran: this instance holds what it should (readiness). */
+  get started(): boolean {
+    return this.#started;
+  }
+  /** The partitions this instance holds now (tests, metrics, readiness). */
+  get held(): readonly number[] {
+    return [...this.#held.keys()].sort((a, b) => a - b);
+  }
+
+  partitionOf(key: string): number {
+    return fnv1a(key) % this.partitions;
+  }
+
+  /** The gate factory for `createService({ gate })`. */
+  gate(host: GateHost): RequestGate {
+    this.#host = host;
+    return this;
+  }
+
+  admit(key: string, msg: Msg): boolean {
+    const p = this.partitionOf(key);
+    const h = this.#held.get(p);
+    const reply = msg.reply ?? '';
+    const now = performance.now();
+    if (h !== undefined && h.admitting && (now < h.validUntil || (this.#degraded && msg.subject.startsWith('get.')))) {
+      const prefix = prefixOf(reply);
+      const marker = h.skip?.get(prefix);
+      if (marker !== undefined) {
+        // Before the previous owner's cut for this requester: that owner answered it.
+        if (marker === reply) h.skip?.delete(prefix);
+        return false;
+      }
+      h.last.set(prefix, { reply, at: now });
+      return true;
+    }
+    this.#keep({ p, prefix: prefixOf(reply), reply, msg, at: now });
+    return false;
+  }
+
+  owns(key: string): boolean {
+    const h = this.#held.get(this.partitionOf(key));
+    return h !== undefined && h.admitting && performance.now() < h.validUntil;
+  }
+
+  holds(key: string): boolean {
+    const h = this.#held.get(this.partitionOf(key));
+    return h !== undefined && performance.now() < h.validUntil;
+  }
+
+  fence(key: string): Fence {
+    const p = this.partitionOf(key);
+    const h = this.#held.get(p);
+    if (h === undefined || performance.now() >= h.validUntil)
+      throw ResError.unavailable('This instance no longer owns the resource; retry');
+    return { partition: p, epoch: h.epoch, owner: this.me };
+  }
+
+  notify(key: string, payload: string): void {
+    this.#nc?.publish(`_HUB.${this.#o.service}.notice.${String(this.partitionOf(key))}`, JSON.stringify({ key, payload }));
+  }
+
+  onNotice(key: string, fn: (payload: string) => void): void {
+    this.#notices.set(key, fn);
+  }
+
+  /** Joins: subscribes the notices, takes this instance's partitions, then keeps ticking. */
+  async start(nc: NatsConnection): Promise<void> {
+    this.#nc = nc;
+    await this.#o.leases.ensure();
+    const svc = this.#o.service;
+    this.#subs = [
+      nc.subscribe(`_HUB.${svc}.own`, {
+        callback: () => {
+          this.#tickSoon();
+        },
+      }),
+      nc.subscribe(`_HUB.${svc}.notice.*`, {
+        callback: (_e, m) => {
+          this.#notice(m);
+        },
+      }),
+    ];
+    await this.#tick();
+    this.#started = true;
+    this.#announce();
+    this.#timer = setInterval(() => {
+      this.#tickSoon();
+    }, TICK_MS);
+    this.#timer.unref();
+  }
+
+  /** Leaves gracefully: every partition handed over with its cut, then out of the member list. */
+  async leave(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.#ticking;
+    try {
+      await this.#o.leases.leave();
+      this.#announce();
+      await Promise.all(this.held.map((p) => this.#release(p)));
+      await this.#o.leases.forget();
+    } catch (err) {
+      this.#o.log.warn({ err }, 'leaving: partitions not released (they move when their leases expire)');
+    }
+    for (const s of this.#subs) s.unsubscribe();
+  }
+
+  #keep(k: Kept): void {
+    const kept = this.#kept;
+    let drop = 0;
+    while (drop < kept.length && (k.at - (kept[drop]?.at ?? 0) > KEEP_MS || kept.length - drop >= KEEP_MAX)) drop++;
+    if (drop > 0) kept.splice(0, drop);
+    kept.push(k);
+  }
+
+  #notice(m: Msg): void {
+    let n: { key?: unknown; payload?: unknown };
+    try {
+      n = m.json();
+    } catch {
+      return;
+    }
+    if (typeof n.key !== 'string' || typeof n.payload !== 'string' || !this.owns(n.key)) return;
+    this.#notices.get(n.key)?.(n.payload);
+  }
+
+  /** Tells the other instances to look at the leases now (a join, a leave, a release). */
+  #announce(): void {
+    this.#nc?.publish(`_HUB.${this.#o.service}.own`);
+  }
+
+  #tickSoon(): void {
+    if (this.#closed) return;
+    if (this.#ticking !== undefined) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.#tick().finally(() => {
+      this.#ticking = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.#tickSoon();
+      }
+    });
+  }
+
+  async #tick(): Promise<void> {
+    const t0 = performance.now();
+    let r;
+    try {
+      r = await this.#o.leases.tick(this.held);
+      if (this.#degraded) this.#o.log.info('leases reachable again');
+      this.#degraded = false;
+    } catch (err) {
+      if (!this.#degraded) this.#o.log.warn({ err }, 'leases unreachable: serving cached reads of held partitions, refusing writes');
+      this.#degraded = true;
+      return;
+    }
+    for (const [p, h] of this.#held) {
+      if (r.renewed.get(p) === h.epoch) h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
+      else if (h.admitting) {
+        this.#held.delete(p);
+        this.#o.log.warn({ partition: p }, 'lease lost');
+      }
+    }
+    this.#members = r.members;
+    if (this.#closed) return;
+    const acquired: number[] = [];
+    for (const s of r.partitions) {
+      const target = ownerOf(s.partition, this.#members);
+      if (target === this.me && !this.#held.has(s.partition) && (s.owner === null || !s.live)) {
+        if (await this.#acquire(s.partition, t0)) acquired.push(s.partition);
+      } else if (target !== undefined && target !== this.me && this.#held.get(s.partition)?.admitting === true) {
+        void this.#release(s.partition);
+      }
+    }
+    if (acquired.length > 0) await this.#afterAcquire(acquired);
+  }
+
+  async #acquire(p: number, t0: number): Promise<boolean> {
+    let a: Acquired | undefined;
+    try {
+      a = await this.#o.leases.acquire(p);
+    } catch (err) {
+      this.#o.log.warn({ err, partition: p }, 'acquiring a partition failed');
+      return false;
+    }
+    if (a === undefined) return false; // another instance was first
+    const h: Held = { epoch: a.epoch, validUntil: t0 + LEASE_TTL_MS - SAFETY_MS, admitting: true, last: new Map(), skip: undefined };
+    // Synchronously from here: the requests kept so far are queued before any new one is admitted.
+    const kept = this.#kept.filter((k) => k.p === p);
+    this.#kept = this.#kept.filter((k) => k.p !== p);
+    const now = performance.now();
+    const fresh = kept.filter((k) => now - k.at < KEEP_MS);
+    this.#held.set(p, h);
+    const prev = a.previous;
+    if (prev.kind === 'expired') {
+      // Calls of unknown fate are dropped (answering could apply a write twice); gets are answered:
+      // they change nothing, and a gateway whose get after a reset went unanswered stops
+      // applying the resource's events.
+      const gets = fresh.filter((k) => k.msg.subject.startsWith('get.'));
+      for (const k of gets) this.#host?.redeliver(k.msg);
+      this.#o.log.warn(
+        { partition: p, previous: prev.owner, epoch: a.epoch, dropped: fresh.length - gets.length, replayed: gets.length },
+        'partition taken over from an expired owner',
+      );
+      return true;
+    }
+    if (prev.kind === 'released') h.skip = this.#skipMap(prev.handover as Cut | null);
+    for (const k of fresh) {
+      const marker = h.skip?.get(k.prefix);
+      if (marker !== undefined) {
+        if (marker === k.reply) h.skip?.delete(k.prefix);
+        continue;
+      }
+      h.last.set(k.prefix, { reply: k.reply, at: k.at });
+      this.#host?.redeliver(k.msg);
+    }
+    if (h.skip !== undefined && h.skip.size > 0) {
+      // A marker that never shows was older than what this instance kept: everything after is ours.
+      setTimeout(() => {
+        h.skip = undefined;
+      }, CUT_WAIT_MS).unref();
+    }
+    this.#o.log.info({ partition: p, epoch: a.epoch, previous: prev.kind, replayed: fresh.length }, 'partition acquired');
+    return true;
+  }
+
+  /** The cut's markers still inside the window this instance keeps requests for. */
+  #skipMap(cut: Cut | null): Map<string, string> | undefined {
+    if (cut === null) return undefined;
+    const m = new Map<string, string>();
+    for (const [prefix, c] of Object.entries(cut)) if (c.ageMs < KEEP_MS) m.set(prefix, c.reply);
+    return m.size === 0 ? undefined : m;
+  }
+
+  /** What a new owner does before serving: the outbox relayed, then gateways refetch. */
+  async #afterAcquire(partitions: readonly number[]): Promise<void> {
+    try {
+      await this.#o.relay?.flush();
+    } catch (err) {
+      this.#o.log.warn({ err, partitions }, 'outbox not relayed before takeover; the relay retries');
+    }
+    this.#host?.reset();
+  }
+
+  async #release(p: number): Promise<void> {
+    const h = this.#held.get(p);
+    if (h === undefined || !h.admitting) return;
+    h.admitting = false; // from now on this instance keeps p's requests instead of answering them
+    const now = performance.now();
+    const cut: Cut = {};
+    for (const [prefix, l] of h.last) if (now - l.at < KEEP_MS) cut[prefix] = { reply: l.reply, ageMs: Math.round(now - l.at) };
+    const quiet = (await this.#host?.idleWhere((key) => this.partitionOf(key) === p, DRAIN_MS)) ?? true;
+    if (!quiet) this.#o.log.warn({ partition: p }, 'releasing a partition with handlers still running');
+    try {
+      await this.#nc?.flush(); // its events reach the gateways before the new owner's
+      await this.#o.leases.release(p, h.epoch, cut);
+      this.#o.log.info({ partition: p, epoch: h.epoch }, 'partition released');
+    } catch (err) {
+      this.#o.log.warn({ err, partition: p }, 'release failed; the lease expires instead');
+    } finally {
+      this.#held.delete(p);
+      this.#announce();
+    }
+  }
+}
