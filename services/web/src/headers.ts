@@ -4,12 +4,14 @@
  * the fallback for everything else it serves (static files such as silent-check-sso.html).
  */
 
+export const CSP_HEADER = 'content-security-policy';
+
 /** For responses that carry no CSP of their own: own scripts only, framed only by the app itself. */
 export const FALLBACK_CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 export function securityHeaders(o: { tls: boolean }): Record<string, string> {
   return {
-    'content-security-policy': FALLBACK_CSP,
+    [CSP_HEADER]: FALLBACK_CSP,
     'x-content-type-options': 'nosniff',
     // The app's own frames only (Keycloak's silent check-sso page): no clickjacking by other sites.
     'x-frame-options': 'SAMEORIGIN',

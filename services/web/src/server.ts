@@ -15,12 +15,28 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { createTelemetry, startOpsServer, type OpsServer } from '@hub/telemetry';
 import { publicEnv, type Config } from './config.ts';
-import { canonicalRedirect, securityHeaders } from './headers.ts';
+import { CSP_HEADER, canonicalRedirect, securityHeaders } from './headers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** In-flight requests get this long on stop before their sockets are closed. */
 const SHUTDOWN_GRACE_MS = 1500;
+
+/**
+ * Every answer gets the security headers; the fallback CSP goes on all but a 304. A 304's headers
+ * replace the cached response's (RFC 9111 §4.3.4): a fallback CSP on it would replace the page's
+ * own (which allows SvelteKit's inline bootstrap script by hash) and a page opened again from the
+ * browser cache — a second tab, a reload — would stay blank. Headers the app passes to writeHead
+ * (its page CSP) take precedence over these.
+ */
+function secure(res: ServerResponse, tls: boolean): void {
+  for (const [k, v] of Object.entries(securityHeaders({ tls }))) res.setHeader(k, v);
+  const writeHead = res.writeHead.bind(res);
+  res.writeHead = ((status: number, ...rest: Parameters<typeof writeHead> extends [number, ...infer R] ? R : never) => {
+    if (status === 304) res.removeHeader(CSP_HEADER);
+    return writeHead(status, ...rest);
+  }) as typeof res.writeHead;
+}
 
 /** Loads the built app; adapter-node reads its settings and `$env/dynamic/*` when the module loads. */
 async function loadHandler(buildDir: string, c: Config): Promise<Handler> {
@@ -87,7 +103,7 @@ export class WebServer {
       res.writeHead(308, { location: to }).end();
       return;
     }
-    for (const [k, v] of Object.entries(securityHeaders({ tls: req.headers['x-forwarded-proto'] === 'https' }))) res.setHeader(k, v);
+    secure(res, req.headers['x-forwarded-proto'] === 'https');
     handler(req, res, () => { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n'); });
   }
 
