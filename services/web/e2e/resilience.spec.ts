@@ -50,15 +50,28 @@ test('signing out in one tab takes the protected data away from the other tab', 
   const id = await createCustomer({ name, email: `${unique('s')}@acme.test` });
   const { page: first, context } = await userPage(browser, 'reader', `/customer/${id}`);
   const second = await context.newPage();
+  // The second tab's WebSocket, in order: what Resgate sent it and what it sent.
+  const frames: string[] = [];
+  second.on('websocket', (ws) => {
+    ws.on('framereceived', (f) => frames.push(`in ${String(f.payload)}`));
+    ws.on('framesent', (f) => frames.push(`out ${String(f.payload)}`));
+  });
+  // Opened from the browser cache (same URL as the first tab): the page must still run.
   await second.goto(`${urls().appUrl}/customer/${id}`);
   await expect(second.locator('[data-field="name"]')).toHaveText(name);
 
   await first.getByRole('button', { name: 'Sign out' }).click();
   await expect(first.getByRole('button', { name: 'Sign in' }).first()).toBeVisible();
 
-  // Keycloak's back-channel logout reached identity, which reset the session's connections.
   await expect(second.locator('[data-field="name"]')).toHaveCount(0);
   await expect(second.getByRole('alert').first()).toBeVisible();
+  // The server took the access away on its own — Keycloak's back-channel logout reached identity,
+  // whose tokenReset made Resgate re-check the connection's access — before the tab itself noticed
+  // the sign-out (keycloak-js polls the session every 5 s) and sent auth.identity.logout.
+  const unsubscribed = frames.findIndex((f) => f.startsWith('in ') && f.includes(`"event":"customer.customer.${id}.unsubscribe"`));
+  const loggedOut = frames.findIndex((f) => f.startsWith('out ') && f.includes('"method":"auth.identity.logout"'));
+  expect(unsubscribed, `frames of the second tab:\n${frames.join('\n')}`).toBeGreaterThanOrEqual(0);
+  if (loggedOut >= 0) expect(unsubscribed).toBeLessThan(loggedOut);
   await shot(second, 'signed-out-elsewhere');
   await context.close();
 });
