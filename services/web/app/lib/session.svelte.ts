@@ -76,10 +76,10 @@ export class Session {
     return this.#kc.register({ redirectUri: returnTo });
   }
 
-  /** Ends the Keycloak session (RP-initiated logout) and comes back to the landing page. */
-  logout(): Promise<void> {
+  /** Ends the Keycloak session (RP-initiated logout) and comes back to `returnTo` (default: the landing page). */
+  logout(returnTo = `${location.origin}/`): Promise<void> {
     this.#clearTimer();
-    return this.#kc.logout({ redirectUri: `${location.origin}/` });
+    return this.#kc.logout({ redirectUri: returnTo });
   }
 
   #signedIn(): void {
