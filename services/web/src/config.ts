@@ -15,7 +15,8 @@ const origin = z.url().transform((u) => new URL(u).origin);
 const issuer = z.url().regex(/^https?:\/\/[^/]+(\/.*)?\/realms\/[^/]+\/?$/, 'must look like <keycloak>/realms/<realm>');
 
 export const configSchema = z.object({
-  WEB_PORT: z.coerce.number().int().min(1).max(65535).default(8100),
+  /** The app's port (0: a free one; the log line "serving" names it). */
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(8100),
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   /** The origin browsers use (Traefik's entry point); other hosts are redirected there. */
   WEB_PUBLIC_ORIGIN: origin.default('http://localhost:8000'),

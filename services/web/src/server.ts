@@ -76,6 +76,11 @@ export class WebServer {
     return typeof a === 'object' && a !== null ? `http://${this.config.WEB_HOST}:${String(a.port)}` : undefined;
   }
 
+  /** The ops server's address (`/healthz`, `/readyz`, `/metrics`). */
+  get opsUrl(): string | undefined {
+    return this.#ops?.url;
+  }
+
   async start(): Promise<void> {
     const c = this.config;
     const handler = await loadHandler(this.buildDir, c);
