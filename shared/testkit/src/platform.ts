@@ -58,6 +58,18 @@ function logFiles(dir: string): { log: (name: string, line: string) => void; clo
 }
 
 /**
+ * HUB_TEST_KEYCLOAK_READY_MS (optional): how long to wait for Keycloak, for a machine so busy that
+ * its start (realm import) takes longer than the launcher's default.
+ */
+function keycloakReadyTimeout(): { keycloakReadyTimeoutMs?: number } {
+  const raw = process.env.HUB_TEST_KEYCLOAK_READY_MS;
+  if (raw === undefined || raw === '') return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`HUB_TEST_KEYCLOAK_READY_MS must be a positive number of milliseconds, not '${raw}'`);
+  return { keycloakReadyTimeoutMs: ms };
+}
+
+/**
  * @example const t = await startTestPlatform({ services: ['identity', 'customer', 'web'] }); … await t.stop();
  */
 export async function startTestPlatform(o: { services: readonly string[]; progress?: (m: string) => void }): Promise<TestPlatform> {
@@ -86,6 +98,7 @@ export async function startTestPlatform(o: { services: readonly string[]; progre
       ingress: SHARED_INGRESS,
       // Resgate's and Traefik's metrics, for the observability tests' own Prometheus.
       observability: { resgateMetrics: await freePort() },
+      ...keycloakReadyTimeout(),
       progress,
     });
   } catch (err) {
