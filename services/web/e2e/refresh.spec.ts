@@ -23,7 +23,11 @@ async function adminToken(): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** Updates the hub-web client with `change`; resolves to a function that puts the old client back. */
+/**
+ * Updates the hub-web client with `change`; resolves to a function that puts the old client back.
+ * Keycloak keeps attributes a PUT leaves out, and removes one set to "": attributes the change
+ * added are restored as "".
+ */
 async function changeWebClient(change: (c: ClientRep) => ClientRep): Promise<() => Promise<void>> {
   const base = `${urls().keycloakUrl}/admin/realms/servicehub/clients`;
   const headers = { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' };
@@ -33,8 +37,10 @@ async function changeWebClient(change: (c: ClientRep) => ClientRep): Promise<() 
     const res = await fetch(`${base}/${client.id}`, { method: 'PUT', headers: { ...headers, authorization: `Bearer ${await adminToken()}` }, body: JSON.stringify(rep) });
     if (!res.ok) throw new Error(`update hub-web: ${String(res.status)} ${await res.text()}`);
   };
-  await put(change(structuredClone(client)));
-  return () => put(client);
+  const changed = change(structuredClone(client));
+  const added = Object.keys(changed.attributes ?? {}).filter((k) => client.attributes?.[k] === undefined);
+  await put(changed);
+  return () => put({ ...client, attributes: { ...client.attributes, ...Object.fromEntries(added.map((k) => [k, ''])) } });
 }
 
 test('the page refreshes its token before it expires and stays live past the first token\'s expiry', async ({ browser }) => {
