@@ -7,6 +7,7 @@
  * the changes made meanwhile.
  */
 import type { AppConfig } from './config.ts';
+import { isResError } from './errors.ts';
 import { createClient, type ResClient } from './res.ts';
 import type { Session } from './session.svelte.ts';
 
@@ -70,12 +71,20 @@ export class Hub {
       .finally(() => { this.settled = true; });
   }
 
+  /** The server took a subscription away: if the session ended elsewhere, the page signs out too. */
+  accessLost(): void {
+    void this.#session.verify();
+  }
+
   hasRole(...roles: string[]): boolean {
     const mine = this.identity?.roles ?? [];
     return roles.some((r) => mine.includes(r));
   }
 
-  /** Sends `token` (login) or its absence (logout); never rejects (a refused token leaves no identity). */
+  /**
+   * Sends `token` (login) or its absence (logout); never rejects. A refused token leaves no
+   * identity, and an invalid one ends the session (the server knows it was logged out).
+   */
   #authorize(token: string | undefined): Promise<void> {
     const request = token === undefined
       ? this.client.authenticate('identity', 'logout')
@@ -85,7 +94,10 @@ export class Hub {
         this.#sent = token;
         this.identity = token === undefined ? undefined : asIdentity(reply);
       },
-      () => { this.identity = undefined; },
+      (err: unknown) => {
+        this.identity = undefined;
+        if (token !== undefined && isResError(err) && err.code === 'identity.invalidToken') this.#session.refused(token);
+      },
     );
   }
 }

@@ -75,7 +75,7 @@ export function liveModel(hub: Hub, rid: () => string | undefined): LiveModel {
       change: () => { live.values = { ...r.props }; },
       delete: () => { live.status = 'deleted'; },
       // Resgate took the subscription away: the connection lost access (sign-out, expiry).
-      unsubscribe: () => { live.status = 'lost'; live.error = describeError({ code: 'system.accessDenied' }); },
+      unsubscribe: () => { lost(hub, live); },
     });
   });
   return live;
@@ -92,10 +92,17 @@ export function liveCollection(hub: Hub, rid: () => string | undefined, onData?:
     return listen(r, {
       add: update,
       remove: update,
-      unsubscribe: () => { live.status = 'lost'; live.error = describeError({ code: 'system.accessDenied' }); },
+      unsubscribe: () => { lost(hub, live); },
     });
   });
   return live;
+}
+
+/** Access to a subscribed resource was taken away: say so, and find out whether the session ended. */
+function lost(hub: Hub, live: LiveModel | LiveCollection): void {
+  live.status = 'lost';
+  live.error = describeError({ code: 'system.accessDenied' });
+  hub.accessLost();
 }
 
 /** The values of a model that is already subscribed (a collection item, a reference), kept live. */

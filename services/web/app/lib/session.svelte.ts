@@ -5,6 +5,12 @@
  * other site can use them. A page load finds an existing Keycloak session silently (check-sso in
  * a hidden same-origin frame); tokens are refreshed before they expire; sign-out ends the Keycloak
  * session, whose back-channel logout resets every Resgate connection of that session.
+ *
+ * No session-status iframe (keycloak-js `checkLoginIframe`): it cost every page load one more
+ * sequential Keycloak frame before the first data, and it relies on third-party cookies, which
+ * browsers are removing. A sign-out elsewhere is learnt from the server instead: Resgate takes
+ * the connection's subscriptions away (back-channel logout → identity → tokenReset), and the app
+ * then asks Keycloak whether the session still lives (`verify`, a refresh).
  */
 import Keycloak from 'keycloak-js';
 import type { AppConfig } from './config.ts';
@@ -31,6 +37,7 @@ export class Session {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #listeners = new Set<(token: string | undefined) => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #verifying: Promise<void> | undefined;
   readonly ready: Promise<void>;
 
   constructor(config: AppConfig) {
@@ -47,7 +54,7 @@ export class Session {
         silentCheckSsoRedirectUri: `${location.origin}/silent-check-sso.html`,
         pkceMethod: 'S256',
         responseMode: 'fragment',
-        checkLoginIframe: true,
+        checkLoginIframe: false,
       });
       if (authenticated) this.#signedIn();
       else this.state = 'anonymous';
@@ -80,6 +87,26 @@ export class Session {
   logout(returnTo = `${location.origin}/`): Promise<void> {
     this.#clearTimer();
     return this.#kc.logout({ redirectUri: returnTo });
+  }
+
+  /**
+   * Asks Keycloak (a token refresh) whether the session still lives, e.g. after the server took
+   * access away; a session that ended is signed out here too. One check at a time.
+   */
+  verify(): Promise<void> {
+    if (this.state !== 'signed-in') return Promise.resolve();
+    this.#verifying ??= this.#refresh().finally(() => { this.#verifying = undefined; });
+    return this.#verifying;
+  }
+
+  /**
+   * The server refused `token` as invalid (identity answers `identity.invalidToken` for a session
+   * that was logged out). A token Keycloak just issued can still be refused: a refresh racing a
+   * sign-out in another tab may reach Keycloak before it has removed the session, while identity
+   * already learnt the logout through the back channel. The server decides: the session ended.
+   */
+  refused(token: string): void {
+    if (token === this.token) this.#end();
   }
 
   #signedIn(): void {
