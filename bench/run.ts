@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'customer-set': () => import('./customer-set.ts'),
   rest: () => import('./rest.ts'),
   startup: () => import('./startup.ts'),
+  web: () => import('./web.ts'),
 };
 
 const wanted = process.argv[2] ?? 'all';
