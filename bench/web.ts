@@ -53,7 +53,13 @@ function chromiumPath(): string {
 async function writerToken(u: PlatformUrls): Promise<string> {
   const res = await fetch(`${u.keycloakIssuer}/protocol/openid-connect/token`, {
     method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: 'hub-test', username: 'writer', password: 'writer-pass', scope: 'openid' }),
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'hub-test',
+      username: 'writer',
+      password: 'writer-pass',
+      scope: 'openid',
+    }),
   });
   if (!res.ok) throw new Error(`token for writer: ${String(res.status)} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
@@ -61,7 +67,9 @@ async function writerToken(u: PlatformUrls): Promise<string> {
 
 async function rest(u: PlatformUrls, token: string, method: string, path: string, json: unknown): Promise<Response> {
   const res = await fetch(`${u.traefikUrl}/api/${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(json),
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(json),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${String(res.status)} ${await res.text()}`);
   return res;
@@ -71,7 +79,10 @@ async function rest(u: PlatformUrls, token: string, method: string, path: string
 async function seed(u: PlatformUrls, token: string, prefix: string): Promise<string> {
   const ids: string[] = [];
   for (let i = 1; i <= ROWS; i++) {
-    const res = await rest(u, token, 'POST', 'customer/customers/create', { name: `${prefix} ${String(i)}`, email: `${prefix.toLowerCase()}-${String(i)}@bench.test` });
+    const res = await rest(u, token, 'POST', 'customer/customers/create', {
+      name: `${prefix} ${String(i)}`,
+      email: `${prefix.toLowerCase()}-${String(i)}@bench.test`,
+    });
     const id = /customer\/customer\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1];
     if (id === undefined) throw new Error('create customer: no location header');
     ids.push(id);
@@ -116,7 +127,12 @@ const PHONE_PROBE = `
   }).observe(document, { childList: true, subtree: true, characterData: true });
 `;
 
-interface Navigation { coldMs: number[]; warmMs: number[]; jsGzBytes: number; scripts: string[] }
+interface Navigation {
+  coldMs: number[];
+  warmMs: number[];
+  jsGzBytes: number;
+  scripts: string[];
+}
 
 async function navigation(browser: Browser, signedIn: BrowserContext, u: PlatformUrls, prefix: string): Promise<Navigation> {
   const state = await signedIn.storageState();
@@ -141,31 +157,49 @@ async function navigation(browser: Browser, signedIn: BrowserContext, u: Platfor
     await page.reload();
     out.warmMs.push(await firstRowMs(page));
     await context.close();
-    process.stderr.write(`navigation ${String(i + 1)}/${String(NAV_RUNS)}: cold ${fmt(out.coldMs.at(-1) ?? 0)} ms, warm ${fmt(out.warmMs.at(-1) ?? 0)} ms\n`);
+    process.stderr.write(
+      `navigation ${String(i + 1)}/${String(NAV_RUNS)}: cold ${fmt(out.coldMs.at(-1) ?? 0)} ms, warm ${fmt(out.warmMs.at(-1) ?? 0)} ms\n`,
+    );
   }
   return out;
 }
 
-interface ResModel { on(e: string, h: () => void): void; off(e: string, h: () => void): void; phone?: unknown }
-interface ResClient { get(rid: string): Promise<ResModel>; authenticate(rid: string, m: string, p: unknown): Promise<unknown>; connect(): Promise<void>; disconnect(): void }
+interface ResModel {
+  on(e: string, h: () => void): void;
+  off(e: string, h: () => void): void;
+  phone?: unknown;
+}
+interface ResClient {
+  get(rid: string): Promise<ResModel>;
+  authenticate(rid: string, m: string, p: unknown): Promise<unknown>;
+  connect(): Promise<void>;
+  disconnect(): void;
+}
 type ResClientCtor = new (factory: () => unknown, opt?: Record<string, unknown>) => ResClient;
 
 /** The baseline: resclient in Node on the same Traefik WebSocket, logged in like the page. */
 async function bareClient(u: PlatformUrls, token: string): Promise<ResClient> {
   const mod = resclientModule as unknown as { default: ResClientCtor | { default: ResClientCtor } };
   const Client = typeof mod.default === 'function' ? mod.default : mod.default.default;
-  const client = new Client(() => new WebSocket(`${u.traefikWsUrl}/`, { allowSynchronousEvents: false }), { unsubscribeDelay: 10 * 60_000 });
+  const client = new Client(() => new WebSocket(`${u.traefikWsUrl}/`, { allowSynchronousEvents: false }), {
+    unsubscribeDelay: 10 * 60_000,
+  });
   await client.connect();
   await client.authenticate('identity', 'login', { token });
   return client;
 }
 
-interface Changes { pageMs: number[]; bareMs: number[] }
+interface Changes {
+  pageMs: number[];
+  bareMs: number[];
+}
 
 async function changes(signedIn: BrowserContext, u: PlatformUrls, token: string, id: string): Promise<Changes> {
   const page = await signedIn.newPage();
   const seen = new Map<string, () => void>();
-  await page.exposeFunction('__hubSeen', (value: string) => { seen.get(value)?.(); });
+  await page.exposeFunction('__hubSeen', (value: string) => {
+    seen.get(value)?.();
+  });
   await page.addInitScript(PHONE_PROBE);
   await page.goto(`${u.appUrl}/customer/${id}`);
   await page.locator('[data-field="phone"]').waitFor({ state: 'attached' });
@@ -175,13 +209,33 @@ async function changes(signedIn: BrowserContext, u: PlatformUrls, token: string,
   try {
     for (let i = 0; i < CHANGES; i++) {
       const value = `bench-${String(Date.now())}-${String(i)}`;
-      const timeout = <T>(what: string) => new Promise<T>((_r, reject) => setTimeout(() => { reject(new Error(`change ${String(i)}: ${what} did not see it in ${String(CHANGE_TIMEOUT_MS)} ms`)); }, CHANGE_TIMEOUT_MS).unref());
+      const timeout = <T>(what: string) =>
+        new Promise<T>((_r, reject) =>
+          setTimeout(() => {
+            reject(new Error(`change ${String(i)}: ${what} did not see it in ${String(CHANGE_TIMEOUT_MS)} ms`));
+          }, CHANGE_TIMEOUT_MS).unref(),
+        );
       const t0 = performance.now();
-      const shown = Promise.race([new Promise<number>((resolve) => { seen.set(value, () => { resolve(performance.now()); }); }), timeout<number>('the page')]);
-      const arrived = Promise.race([new Promise<number>((resolve) => {
-        const onChange = () => { if (model.phone === value) { model.off('change', onChange); resolve(performance.now()); } };
-        model.on('change', onChange);
-      }), timeout<number>('the bare client')]);
+      const shown = Promise.race([
+        new Promise<number>((resolve) => {
+          seen.set(value, () => {
+            resolve(performance.now());
+          });
+        }),
+        timeout<number>('the page'),
+      ]);
+      const arrived = Promise.race([
+        new Promise<number>((resolve) => {
+          const onChange = () => {
+            if (model.phone === value) {
+              model.off('change', onChange);
+              resolve(performance.now());
+            }
+          };
+          model.on('change', onChange);
+        }),
+        timeout<number>('the bare client'),
+      ]);
       await rest(u, token, 'PATCH', `customer/customer/${id}`, { phone: value });
       const [tPage, tBare] = await Promise.all([shown, arrived]);
       seen.delete(value);
@@ -200,8 +254,16 @@ export async function run(): Promise<void> {
   const platform = given === undefined ? await startTestPlatform({ services: ['identity', 'customer', 'web'] }) : undefined;
   const u = given ?? (platform as NonNullable<typeof platform>).urls;
   const browser = await chromium.launch({
-    executablePath: chromiumPath(), headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
   try {
     const token = await writerToken(u);

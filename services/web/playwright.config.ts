@@ -36,7 +36,14 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium(),
       // Root on CI needs --no-sandbox; the rest keeps Chromium from reaching the internet.
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
     },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

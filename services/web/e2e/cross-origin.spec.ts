@@ -9,7 +9,11 @@ import { searchCustomers, unique, urls, userPage } from './fixtures.ts';
 
 function evilSite(): Promise<{ url: string; server: Server }> {
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html lang="en"><title>evil</title><body><iframe id="app" src="${urls().appUrl}/customer"></iframe></body></html>`);
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        `<!doctype html><html lang="en"><title>evil</title><body><iframe id="app" src="${urls().appUrl}/customer"></iframe></body></html>`,
+      );
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
@@ -19,7 +23,7 @@ function evilSite(): Promise<{ url: string; server: Server }> {
   });
 }
 
-test('another origin cannot read, write, frame or obtain a token with the signed-in user\'s session', async ({ browser }) => {
+test("another origin cannot read, write, frame or obtain a token with the signed-in user's session", async ({ browser }) => {
   const evil = await evilSite();
   const { context } = await userPage(browser, 'writer', '/customer');
   const page = await context.newPage();
@@ -27,17 +31,34 @@ test('another origin cannot read, write, frame or obtain a token with the signed
     await page.goto(`${evil.url}/`);
     const app = urls().appUrl;
     const name = unique('Evil ');
-    const outcome = await page.evaluate(async ({ app, name }) => {
-      const read = await fetch(`${app}/api/customer/customers`, { credentials: 'include' }).then((r) => `status ${String(r.status)}`, (e: unknown) => `blocked: ${String(e)}`);
-      // A simple POST is sent without a preflight: the server must refuse it on its own.
-      await fetch(`${app}/api/customer/customers/create`, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ name, email: 'evil@evil.test' }) }).catch(() => undefined);
-      const ws = await new Promise<string>((resolve) => {
-        const s = new WebSocket(app.replace('http', 'ws') + '/');
-        s.onopen = () => { resolve('opened'); s.close(); };
-        s.onerror = () => { resolve('refused'); };
-      });
-      return { read, ws };
-    }, { app, name });
+    const outcome = await page.evaluate(
+      async ({ app, name }) => {
+        const read = await fetch(`${app}/api/customer/customers`, { credentials: 'include' }).then(
+          (r) => `status ${String(r.status)}`,
+          (e: unknown) => `blocked: ${String(e)}`,
+        );
+        // A simple POST is sent without a preflight: the server must refuse it on its own.
+        await fetch(`${app}/api/customer/customers/create`, {
+          method: 'POST',
+          mode: 'no-cors',
+          credentials: 'include',
+          headers: { 'content-type': 'text/plain' },
+          body: JSON.stringify({ name, email: 'evil@evil.test' }),
+        }).catch(() => undefined);
+        const ws = await new Promise<string>((resolve) => {
+          const s = new WebSocket(app.replace('http', 'ws') + '/');
+          s.onopen = () => {
+            resolve('opened');
+            s.close();
+          };
+          s.onerror = () => {
+            resolve('refused');
+          };
+        });
+        return { read, ws };
+      },
+      { app, name },
+    );
     expect(outcome.read).toMatch(/^blocked/);
     expect(outcome.ws).toBe('refused');
     expect(await searchCustomers(name)).toEqual([]);
@@ -48,7 +69,15 @@ test('another origin cannot read, write, frame or obtain a token with the signed
 
     // Keycloak hands codes only to the app's own redirect URI.
     const authorize = new URL(`${urls().keycloakIssuer}/protocol/openid-connect/auth`);
-    authorize.search = new URLSearchParams({ client_id: 'hub-web', response_type: 'code', scope: 'openid', redirect_uri: `${evil.url}/`, state: 'x', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+    authorize.search = new URLSearchParams({
+      client_id: 'hub-web',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: `${evil.url}/`,
+      state: 'x',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
     await page.goto(authorize.toString());
     await expect(page.getByText(/Invalid parameter: redirect_uri/)).toBeVisible();
     expect(page.url()).not.toContain(evil.url);

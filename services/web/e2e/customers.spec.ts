@@ -10,9 +10,14 @@ import { api, createCustomer, shot, token, unique, userPage } from './fixtures.t
  * Routes the page's next WebSocket through the test, which sends one RES request of its own on it
  * (after the app's login) and hands back the raw reply.
  */
-async function forceOverPageSocket(page: BrowserContext, request: { method: string; params: unknown }): Promise<{ reply: Promise<unknown> }> {
+async function forceOverPageSocket(
+  page: BrowserContext,
+  request: { method: string; params: unknown },
+): Promise<{ reply: Promise<unknown> }> {
   let resolve: (reply: unknown) => void = () => undefined;
-  const reply = new Promise<unknown>((r) => { resolve = r; });
+  const reply = new Promise<unknown>((r) => {
+    resolve = r;
+  });
   await page.routeWebSocket(/.*/, (ws) => {
     const server = ws.connectToServer();
     const FORCED_ID = 990_001;

@@ -14,7 +14,10 @@ export type User = 'reader' | 'writer' | 'admin' | 'nobody';
 
 export function urls(): PlatformUrls {
   const u = urlsFromEnv();
-  if (u === undefined) throw new Error('HUB_TEST_* variables missing: run the browser tests through playwright.config.ts (its global setup starts the platform)');
+  if (u === undefined)
+    throw new Error(
+      'HUB_TEST_* variables missing: run the browser tests through playwright.config.ts (its global setup starts the platform)',
+    );
   return u;
 }
 
@@ -31,7 +34,12 @@ export async function signIn(page: Page, user: User, path = '/'): Promise<void> 
 }
 
 /** A new browser context (its own cookies: its own Keycloak session) with one signed-in page. */
-export async function userPage(browser: Browser, user: User, path = '/', prepare?: (c: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page }> {
+export async function userPage(
+  browser: Browser,
+  user: User,
+  path = '/',
+  prepare?: (c: BrowserContext) => Promise<void>,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   await prepare?.(context);
   const page = await context.newPage();
@@ -50,14 +58,20 @@ export async function token(user: User): Promise<string> {
 }
 
 /** A REST call through Traefik, as curl would make it. */
-export async function api(path: string, o: { token?: string; method?: string; json?: unknown } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+export async function api(
+  path: string,
+  o: { token?: string; method?: string; json?: unknown } = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(`${urls().traefikUrl}/api/${path}`, {
     method: o.method ?? 'GET',
-    headers: { ...(o.token === undefined ? {} : { authorization: `Bearer ${o.token}` }), ...(o.json === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(o.token === undefined ? {} : { authorization: `Bearer ${o.token}` }),
+      ...(o.json === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: o.json === undefined ? null : JSON.stringify(o.json),
   });
   const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) as unknown, headers: res.headers };
+  return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: res.headers };
 }
 
 /** Creates a customer over REST and returns its id. */
@@ -86,5 +100,13 @@ export async function shot(page: Page, name: string): Promise<void> {
 export async function expectAccessible(page: Page): Promise<void> {
   const result = await new axe.AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${String(v.impact)}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id} (${String(v.impact)}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
 }

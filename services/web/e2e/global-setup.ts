@@ -20,22 +20,46 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const resgatePort = Number(new URL(t.urls.resgateHttpUrl).port);
   // POST /resgate/stop | /resgate/start: the reconnect test takes Resgate away and brings it back.
   const control = createServer((req, res) => {
-    const done = (status: number, text: string) => { res.writeHead(status, { 'content-type': 'text/plain' }).end(text); };
-    if (req.method !== 'POST') { done(405, 'POST only'); return; }
-    const action = req.url === '/resgate/stop'
-      ? async () => { await resgate?.stop(); resgate = undefined; }
-      : req.url === '/resgate/start'
+    const done = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+    };
+    if (req.method !== 'POST') {
+      done(405, 'POST only');
+      return;
+    }
+    const action =
+      req.url === '/resgate/stop'
         ? async () => {
-          resgate ??= await startResgate({
-            port: resgatePort, natsUrl: t.urls.natsUrl, allowOrigin: t.urls.appUrl, requestTimeoutMs: TEST_RESGATE_TIMEOUT_MS,
-            log: () => undefined,
-          });
-        }
-        : undefined;
-    if (action === undefined) { done(404, 'unknown'); return; }
-    action().then(() => { done(200, 'ok'); }, (err: unknown) => { done(500, String(err)); });
+            await resgate?.stop();
+            resgate = undefined;
+          }
+        : req.url === '/resgate/start'
+          ? async () => {
+              resgate ??= await startResgate({
+                port: resgatePort,
+                natsUrl: t.urls.natsUrl,
+                allowOrigin: t.urls.appUrl,
+                requestTimeoutMs: TEST_RESGATE_TIMEOUT_MS,
+                log: () => undefined,
+              });
+            }
+          : undefined;
+    if (action === undefined) {
+      done(404, 'unknown');
+      return;
+    }
+    action().then(
+      () => {
+        done(200, 'ok');
+      },
+      (err: unknown) => {
+        done(500, String(err));
+      },
+    );
   });
-  await new Promise<void>((resolve) => { control.listen(0, '127.0.0.1', resolve); });
+  await new Promise<void>((resolve) => {
+    control.listen(0, '127.0.0.1', resolve);
+  });
   const addr = control.address();
   process.env.HUB_E2E_CONTROL_URL = `http://127.0.0.1:${String(typeof addr === 'object' && addr ? addr.port : 0)}`;
   return async () => {

@@ -24,7 +24,11 @@ test('pages for a signed-in writer and admin', async ({ browser }) => {
   await expect(writer.page.getByTestId('count-customer').locator('.count')).toHaveText(/^[1-9]\d*\+?$/);
   await expectAccessible(writer.page);
   await shot(writer.page, 'landing');
-  for (const [path, name] of [['/customer', 'customers'], [`/customer/${id}`, 'customer-detail'], ['/customer/new', 'customer-new']] as const) {
+  for (const [path, name] of [
+    ['/customer', 'customers'],
+    [`/customer/${id}`, 'customer-detail'],
+    ['/customer/new', 'customer-new'],
+  ] as const) {
     await writer.page.goto(`${urls().appUrl}${path}`);
     await expect(writer.page.getByTestId('connection')).toHaveText('Live');
     await expect(writer.page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -11,13 +11,21 @@ import { api, createCustomer, token, unique, urls, userPage } from './fixtures.t
 /** Seconds an access token of hub-web lives in this test (Keycloak's realm default is 300). */
 const LIFESPAN_S = 12;
 
-interface ClientRep { id: string; attributes?: Record<string, string> }
+interface ClientRep {
+  id: string;
+  attributes?: Record<string, string>;
+}
 
 async function adminToken(): Promise<string> {
   const u = urls();
   const res = await fetch(`${u.keycloakUrl}/realms/master/protocol/openid-connect/token`, {
     method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: u.keycloakAdminUser, password: u.keycloakAdminPassword }),
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: u.keycloakAdminUser,
+      password: u.keycloakAdminPassword,
+    }),
   });
   if (!res.ok) throw new Error(`Keycloak admin token: ${String(res.status)} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
@@ -34,7 +42,11 @@ async function changeWebClient(change: (c: ClientRep) => ClientRep): Promise<() 
   const [client] = (await (await fetch(`${base}?clientId=hub-web`, { headers })).json()) as ClientRep[];
   if (client === undefined) throw new Error('no hub-web client in the realm');
   const put = async (rep: ClientRep) => {
-    const res = await fetch(`${base}/${client.id}`, { method: 'PUT', headers: { ...headers, authorization: `Bearer ${await adminToken()}` }, body: JSON.stringify(rep) });
+    const res = await fetch(`${base}/${client.id}`, {
+      method: 'PUT',
+      headers: { ...headers, authorization: `Bearer ${await adminToken()}` },
+      body: JSON.stringify(rep),
+    });
     if (!res.ok) throw new Error(`update hub-web: ${String(res.status)} ${await res.text()}`);
   };
   const changed = change(structuredClone(client));
@@ -43,7 +55,7 @@ async function changeWebClient(change: (c: ClientRep) => ClientRep): Promise<() 
   return () => put({ ...client, attributes: { ...client.attributes, ...Object.fromEntries(added.map((k) => [k, ''])) } });
 }
 
-test('the page refreshes its token before it expires and stays live past the first token\'s expiry', async ({ browser }) => {
+test("the page refreshes its token before it expires and stays live past the first token's expiry", async ({ browser }) => {
   const id = await createCustomer({ name: unique('Refresh '), email: `${unique('r')}@acme.test` });
   const restore = await changeWebClient((c) => ({ ...c, attributes: { ...c.attributes, 'access.token.lifespan': String(LIFESPAN_S) } }));
   try {
@@ -51,7 +63,10 @@ test('the page refreshes its token before it expires and stays live past the fir
     const logins: { exp: number }[] = [];
     const unsubscribed: string[] = [];
     const { page, context } = await userPage(browser, 'writer', `/customer/${id}`, async (c) => {
-      c.on('request', (r) => { if (r.url().endsWith('/protocol/openid-connect/token') && (r.postData() ?? '').includes('grant_type=refresh_token')) refreshes.push(r.url()); });
+      c.on('request', (r) => {
+        if (r.url().endsWith('/protocol/openid-connect/token') && (r.postData() ?? '').includes('grant_type=refresh_token'))
+          refreshes.push(r.url());
+      });
       c.on('page', (p) => {
         p.on('websocket', (ws) => {
           ws.on('framereceived', (f) => {

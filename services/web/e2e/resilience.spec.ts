@@ -15,8 +15,16 @@ async function control(action: 'stop' | 'start'): Promise<void> {
 async function setOverNats(id: string, values: Record<string, unknown>): Promise<void> {
   const nc = await connect({ servers: urls().natsUrl });
   try {
-    const tokenClaims = { sub: 'e2e-writer', username: 'writer', roles: ['customer:write'], exp: Math.floor(Date.now() / 1000) + 60, sid: null };
-    const reply = await nc.request(`call.customer.customer.${id}.set`, JSON.stringify({ params: values, token: tokenClaims, cid: 'e2e' }), { timeout: 5000 });
+    const tokenClaims = {
+      sub: 'e2e-writer',
+      username: 'writer',
+      roles: ['customer:write'],
+      exp: Math.floor(Date.now() / 1000) + 60,
+      sid: null,
+    };
+    const reply = await nc.request(`call.customer.customer.${id}.set`, JSON.stringify({ params: values, token: tokenClaims, cid: 'e2e' }), {
+      timeout: 5000,
+    });
     expect(reply.string()).toBe('{"result":null}');
   } finally {
     await nc.close();

@@ -8,4 +8,7 @@ import globalSetup from './global-setup.ts';
 const stop = await globalSetup();
 const names = Object.keys(process.env).filter((k) => k.startsWith('HUB_TEST_') || k === 'HUB_E2E_CONTROL_URL');
 process.stdout.write(`${names.map((k) => `${k}=${process.env[k] ?? ''}`).join('\n')}\n`);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void stop().then(() => process.exit(0)); });
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    void stop().then(() => process.exit(0));
+  });

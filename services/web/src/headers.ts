@@ -7,7 +7,8 @@
 export const CSP_HEADER = 'content-security-policy';
 
 /** For responses that carry no CSP of their own: own scripts only, framed only by the app itself. */
-export const FALLBACK_CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+export const FALLBACK_CSP =
+  "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 export function securityHeaders(o: { tls: boolean }): Record<string, string> {
   return {

@@ -42,7 +42,9 @@ function secure(res: ServerResponse, tls: boolean): void {
 async function loadHandler(buildDir: string, c: Config): Promise<Handler> {
   const file = `${buildDir}handler.js`;
   if (!existsSync(file)) {
-    throw new Error(`no built app in ${buildDir}: build it with \`npm run -w services/web build\` (make up, npm run build and the tests do this for you)`);
+    throw new Error(
+      `no built app in ${buildDir}: build it with \`npm run -w services/web build\` (make up, npm run build and the tests do this for you)`,
+    );
   }
   // ORIGIN: pages are served for the public origin, whatever Host the proxy forwards.
   Object.assign(process.env, publicEnv(c), { ORIGIN: c.WEB_PUBLIC_ORIGIN });
@@ -90,12 +92,21 @@ export class WebServer {
       host: c.OPS_HOST,
       registry: telemetry.registry,
       log: this.log,
-      checks: { app: () => { if (this.#server?.listening !== true) throw new Error('the app server is not listening'); } },
+      checks: {
+        app: () => {
+          if (this.#server?.listening !== true) throw new Error('the app server is not listening');
+        },
+      },
     });
-    const server = createServer((req, res) => { this.#serve(handler, req, res); });
+    const server = createServer((req, res) => {
+      this.#serve(handler, req, res);
+    });
     await listen(server, c.WEB_PORT, c.WEB_HOST);
     this.#server = server;
-    this.log.info({ url: this.url, origin: c.WEB_PUBLIC_ORIGIN, keycloak: c.KEYCLOAK_ISSUER, client: c.WEB_CLIENT_ID, ops: this.#ops.url }, 'serving');
+    this.log.info(
+      { url: this.url, origin: c.WEB_PUBLIC_ORIGIN, keycloak: c.KEYCLOAK_ISSUER, client: c.WEB_CLIENT_ID, ops: this.#ops.url },
+      'serving',
+    );
   }
 
   #serve(handler: Handler, req: IncomingMessage, res: ServerResponse): void {
@@ -109,16 +120,24 @@ export class WebServer {
       return;
     }
     secure(res, req.headers['x-forwarded-proto'] === 'https');
-    handler(req, res, () => { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n'); });
+    handler(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+    });
   }
 
   /** Stops taking connections, lets in-flight requests finish (briefly), then stops the ops server. */
   async close(): Promise<void> {
     const server = this.#server;
     if (server !== undefined) {
-      const closed = new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
       server.closeIdleConnections();
-      const grace = setTimeout(() => { server.closeAllConnections(); }, SHUTDOWN_GRACE_MS);
+      const grace = setTimeout(() => {
+        server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(grace);
     }

@@ -62,14 +62,18 @@ describe('the web server', () => {
 
   const app = (path: string) => `http://127.0.0.1:${String(port)}${path}`;
 
-  it('serves pages with SvelteKit\'s CSP (its script hash, Keycloak\'s origin) and the security headers', async () => {
+  it("serves pages with SvelteKit's CSP (its script hash, Keycloak's origin) and the security headers", async () => {
     const page = await get(app('/customer/1'), { host });
     expect(page.status).toBe(200);
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toMatch(/script-src 'self' 'sha256-[^']+'/);
     expect(csp).toContain(`connect-src 'self' ${KEYCLOAK}`);
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(page.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin' });
+    expect(page.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+    });
     expect(page.headers['strict-transport-security']).toBeUndefined();
     expect((await get(app('/'), { host, 'x-forwarded-proto': 'https' })).headers['strict-transport-security']).toContain('max-age=');
   });

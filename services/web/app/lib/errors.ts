@@ -28,14 +28,17 @@ export function fieldIssues(data: unknown): Record<string, string> {
   if (!Array.isArray(issues)) return {};
   const out: Record<string, string> = {};
   for (const i of issues as { path?: unknown; message?: unknown }[]) {
-    const path = typeof i.path === 'string' ? i.path.split('.')[0] ?? '' : '';
+    const path = typeof i.path === 'string' ? (i.path.split('.')[0] ?? '') : '';
     if (path !== '' && typeof i.message === 'string' && !(path in out)) out[path] = i.message;
   }
   return out;
 }
 
 const WORDS: Record<string, [string, string]> = {
-  'system.accessDenied': ["You don't have permission to do that.", 'Sign in as a user with the right role, or ask an administrator for access.'],
+  'system.accessDenied': [
+    "You don't have permission to do that.",
+    'Sign in as a user with the right role, or ask an administrator for access.',
+  ],
   'system.notFound': ['This was not found.', 'It may have been deleted, or the link is wrong. Go back to the list and search again.'],
   'system.timeout': ['The server took too long to answer.', 'Try again in a moment. If it keeps happening, the service may be down.'],
   'system.internalError': ['Something went wrong on our side.', 'Try again in a moment; nothing you entered was lost.'],
@@ -60,10 +63,16 @@ export function describeError(e: unknown, what = 'That'): UserError {
     return {
       title: 'Someone else changed this while you were editing.',
       next: 'Their version is shown now. Review it, then save yours again or discard your changes.',
-      code: e.code, fields,
+      code: e.code,
+      fields,
     };
   }
   const known = WORDS[e.code];
   if (known !== undefined) return { title: known[0], next: known[1], code: e.code, fields };
-  return { title: e.message !== undefined && e.message !== '' ? `${e.message}.` : `${what} did not work.`, next: 'Try again; if it keeps failing, contact support with the code below.', code: e.code, fields };
+  return {
+    title: e.message !== undefined && e.message !== '' ? `${e.message}.` : `${what} did not work.`,
+    next: 'Try again; if it keeps failing, contact support with the code below.',
+    code: e.code,
+    fields,
+  };
 }

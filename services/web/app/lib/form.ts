@@ -4,7 +4,14 @@ import type { FieldSpec } from './descriptors/types.ts';
 export type FormValues = Record<string, string | boolean>;
 
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  ];
 }
 
 /** Form inputs for a model's values (or empty ones for a new item). */

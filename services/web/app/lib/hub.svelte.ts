@@ -60,15 +60,26 @@ export class Hub {
       this.#everConnected = true;
       this.connection = 'online';
     });
-    this.client.on('disconnect', () => { this.connection = 'offline'; });
+    this.client.on('disconnect', () => {
+      this.connection = 'offline';
+    });
     // Refreshed tokens, and sign-out (undefined), go to the connection at once.
-    session.onToken((token) => { if (this.settled && this.connection === 'online') void this.#authorize(token); });
-    this.ready = Promise.all([this.client.connect().catch(() => { this.connection = 'offline'; }), session.ready])
+    session.onToken((token) => {
+      if (this.settled && this.connection === 'online') void this.#authorize(token);
+    });
+    this.ready = Promise.all([
+      this.client.connect().catch(() => {
+        this.connection = 'offline';
+      }),
+      session.ready,
+    ])
       .then(() => {
         const token = this.#session.token;
         return token !== undefined && token !== this.#sent ? this.#authorize(token) : undefined;
       })
-      .finally(() => { this.settled = true; });
+      .finally(() => {
+        this.settled = true;
+      });
   }
 
   /** The server took a subscription away: if the session ended elsewhere, the page signs out too. */
@@ -86,9 +97,8 @@ export class Hub {
    * identity, and an invalid one ends the session (the server knows it was logged out).
    */
   #authorize(token: string | undefined): Promise<void> {
-    const request = token === undefined
-      ? this.client.authenticate('identity', 'logout')
-      : this.client.authenticate('identity', 'login', { token });
+    const request =
+      token === undefined ? this.client.authenticate('identity', 'logout') : this.client.authenticate('identity', 'login', { token });
     return request.then(
       (reply) => {
         this.#sent = token;

@@ -29,11 +29,18 @@ type Listener = (data: never) => void;
 /** Adds `handlers` to `r` and returns the function that removes them. */
 function listen(r: ResModel | ResCollection, handlers: Record<string, Listener>): () => void {
   for (const [e, h] of Object.entries(handlers)) r.on(e, h);
-  return () => { for (const [e, h] of Object.entries(handlers)) r.off(e, h); };
+  return () => {
+    for (const [e, h] of Object.entries(handlers)) r.off(e, h);
+  };
 }
 
 /** Subscribes `rid()` (undefined: nothing yet) once the hub has connected and signed in. */
-function subscribe(hub: Hub, rid: () => string | undefined, live: LiveModel | LiveCollection, attach: (r: ResModel | ResCollection) => (() => void) | undefined): void {
+function subscribe(
+  hub: Hub,
+  rid: () => string | undefined,
+  live: LiveModel | LiveCollection,
+  attach: (r: ResModel | ResCollection) => (() => void) | undefined,
+): void {
   $effect(() => {
     const id = rid();
     if (id === undefined) return;
@@ -41,23 +48,25 @@ function subscribe(hub: Hub, rid: () => string | undefined, live: LiveModel | Li
     let gone = false;
     live.status = 'loading';
     live.error = undefined;
-    void hub.ready.then(() => hub.client.get(id)).then(
-      (r) => {
-        if (gone) return;
-        stop = attach(r);
-        if (stop === undefined) {
+    void hub.ready
+      .then(() => hub.client.get(id))
+      .then(
+        (r) => {
+          if (gone) return;
+          stop = attach(r);
+          if (stop === undefined) {
+            live.status = 'error';
+            live.error = describeError({ code: 'system.internalError' });
+            return;
+          }
+          live.status = 'ready';
+        },
+        (err: unknown) => {
+          if (gone) return;
           live.status = 'error';
-          live.error = describeError({ code: 'system.internalError' });
-          return;
-        }
-        live.status = 'ready';
-      },
-      (err: unknown) => {
-        if (gone) return;
-        live.status = 'error';
-        live.error = describeError(err);
-      },
-    );
+          live.error = describeError(err);
+        },
+      );
     return () => {
       gone = true;
       stop?.();
@@ -72,10 +81,16 @@ export function liveModel(hub: Hub, rid: () => string | undefined): LiveModel {
     live.model = r;
     live.values = { ...r.props };
     return listen(r, {
-      change: () => { live.values = { ...r.props }; },
-      delete: () => { live.status = 'deleted'; },
+      change: () => {
+        live.values = { ...r.props };
+      },
+      delete: () => {
+        live.status = 'deleted';
+      },
       // Resgate took the subscription away: the connection lost access (sign-out, expiry).
-      unsubscribe: () => { lost(hub, live); },
+      unsubscribe: () => {
+        lost(hub, live);
+      },
     });
   });
   return live;
@@ -88,11 +103,15 @@ export function liveCollection(hub: Hub, rid: () => string | undefined, onData?:
     live.collection = r;
     live.items = r.toArray();
     onData?.();
-    const update = () => { live.items = r.toArray(); };
+    const update = () => {
+      live.items = r.toArray();
+    };
     return listen(r, {
       add: update,
       remove: update,
-      unsubscribe: () => { lost(hub, live); },
+      unsubscribe: () => {
+        lost(hub, live);
+      },
     });
   });
   return live;
@@ -116,7 +135,11 @@ export function watchModel(model: () => ResModel | undefined): Watched {
     const m = model();
     if (m === undefined) return;
     state.values = { ...m.props };
-    return listen(m, { change: () => { state.values = { ...m.props }; } });
+    return listen(m, {
+      change: () => {
+        state.values = { ...m.props };
+      },
+    });
   });
   return state;
 }

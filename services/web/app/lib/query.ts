@@ -46,7 +46,10 @@ export function searchToUrl(d: Descriptor, s: SearchState): string {
 export function collectionRid(d: Descriptor, s: SearchState): string {
   const q: Record<string, string> = { ...s.filters, limit: String(d.pageSize), offset: String((s.page - 1) * d.pageSize) };
   if (s.sort !== '') q.sort = s.sort;
-  const qs = Object.keys(q).sort().map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(q[k] ?? '')}`).join('&');
+  const qs = Object.keys(q)
+    .sort()
+    .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(q[k] ?? '')}`)
+    .join('&');
   return `${d.service}.${d.collection}?${qs}`;
 }
 

@@ -42,8 +42,12 @@ export class Session {
 
   constructor(config: AppConfig) {
     this.#kc = new Keycloak({ url: config.keycloakUrl, realm: config.realm, clientId: config.clientId });
-    this.#kc.onAuthLogout = () => { this.#end(); };
-    this.#kc.onAuthRefreshError = () => { this.#end(); };
+    this.#kc.onAuthLogout = () => {
+      this.#end();
+    };
+    this.#kc.onAuthRefreshError = () => {
+      this.#end();
+    };
     this.ready = this.#init();
   }
 
@@ -67,7 +71,9 @@ export class Session {
   /** Called with every new access token (after sign-in and each refresh), or undefined on sign-out. */
   onToken(listener: (token: string | undefined) => void): () => void {
     this.#listeners.add(listener);
-    return () => { this.#listeners.delete(listener); };
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   /** The current access token, if signed in. */
@@ -95,7 +101,9 @@ export class Session {
    */
   verify(): Promise<void> {
     if (this.state !== 'signed-in') return Promise.resolve();
-    this.#verifying ??= this.#refresh().finally(() => { this.#verifying = undefined; });
+    this.#verifying ??= this.#refresh().finally(() => {
+      this.#verifying = undefined;
+    });
     return this.#verifying;
   }
 
@@ -123,7 +131,9 @@ export class Session {
     if (this.expiresAt === undefined) return;
     const margin = Math.min(REFRESH_BEFORE_EXPIRY_MS, (lifeMs ?? Infinity) * (1 - REFRESH_AT_LIFE_FRACTION));
     const delay = Math.max(MIN_REFRESH_DELAY_MS, this.expiresAt - Date.now() - margin);
-    this.#timer = setTimeout(() => { void this.#refresh(); }, delay);
+    this.#timer = setTimeout(() => {
+      void this.#refresh();
+    }, delay);
   }
 
   async #refresh(): Promise<void> {

@@ -24,7 +24,16 @@ export default defineDescriptor({
   filters: [
     { key: 'q', label: 'Search name, email or company', kind: 'search' },
     { key: 'tag', label: 'Tag', kind: 'text' },
-    { key: 'active', label: 'Status', kind: 'select', options: [{ value: '', label: 'Any status' }, { value: 'true', label: 'Active' }, { value: 'false', label: 'Inactive' }] },
+    {
+      key: 'active',
+      label: 'Status',
+      kind: 'select',
+      options: [
+        { value: '', label: 'Any status' },
+        { value: 'true', label: 'Active' },
+        { value: 'false', label: 'Inactive' },
+      ],
+    },
   ],
   sorts: [
     { value: 'name', label: 'Name A–Z' },

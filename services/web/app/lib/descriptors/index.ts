@@ -6,7 +6,9 @@ import type { Descriptor } from './types.ts';
 
 const modules = import.meta.glob<{ default: Descriptor }>(['./*.ts', '!./index.ts', '!./types.ts'], { eager: true });
 
-export const descriptors: readonly Descriptor[] = Object.values(modules).map((m) => m.default).sort((a, b) => a.title.localeCompare(b.title));
+export const descriptors: readonly Descriptor[] = Object.values(modules)
+  .map((m) => m.default)
+  .sort((a, b) => a.title.localeCompare(b.title));
 
 export function descriptorOf(service: string): Descriptor | undefined {
   return descriptors.find((d) => d.service === service);

@@ -4,7 +4,10 @@
  * @example withSources("connect-src 'self'", { 'connect-src': ['http://kc:8180'] }) // "connect-src 'self' http://kc:8180"
  */
 export function withSources(csp: string, add: Readonly<Record<string, readonly string[]>>): string {
-  const directives = csp.split(';').map((d) => d.trim()).filter((d) => d !== '');
+  const directives = csp
+    .split(';')
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
   const seen = new Set<string>();
   const out = directives.map((d) => {
     const [name = '', ...sources] = d.split(/\s+/);
