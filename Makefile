@@ -48,8 +48,8 @@ test-stack: install install-docker ## Deploy docker-stack.yml on a private singl
 test-containers: install install-docker ## Smoke + customer tests with the servers as containers (testcontainers, private dockerd)
 	@bash scripts/stack/test-containers.sh
 
-test-web: install-browser ## Browser tests of the web app (Playwright + Chromium against the real platform; a few minutes)
-	@echo "==> browser tests (services/web, artifacts in .run/web-e2e/)" && cd services/web && timeout 1500 npx playwright test
+test-web: install-browser ## Browser tests of the web app (Playwright + Chromium against the real platform; < 8 min, bounded at 10)
+	@echo "==> browser tests (services/web, artifacts in .run/web-e2e/)" && cd services/web && timeout --signal=INT --kill-after=60 600 npx playwright test
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint
