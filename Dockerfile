@@ -7,7 +7,8 @@
 # every service (`npm run build`, scripts/build.ts); its layers do not depend on SERVICE, so the
 # images of all services share them. The runtime stage holds only the service's bundle (npm
 # dependencies are inside it: no node_modules), its SQL migrations, the shared packages'
-# migrations and the health probe, and runs as the base image's unprivileged `node` user.
+# migrations, the web app's browser build (services/web/build, self-contained as well) and the
+# health probe, and runs as the base image's unprivileged `node` user.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Only the npm manifests, so `npm ci` is cached until a package.json or the lock file changes.
@@ -29,6 +30,7 @@ RUN test -n "${SERVICE}" || { echo "build with --build-arg SERVICE=<name> (a fol
  && mkdir -p /app/services/${SERVICE} /app/tools \
  && cp -r services/${SERVICE}/dist /app/services/${SERVICE}/ \
  && if [ -d services/${SERVICE}/migrations ]; then cp -r services/${SERVICE}/migrations /app/services/${SERVICE}/; fi \
+ && if [ -d services/${SERVICE}/build ]; then cp -r services/${SERVICE}/build /app/services/${SERVICE}/; fi \
  && for m in shared/*/migrations; do mkdir -p /app/$m && cp -r $m/. /app/$m/; done \
  && cp dist/tools/*.js /app/tools/
 

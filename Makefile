@@ -5,7 +5,7 @@ NODE_TS := node --import tsx
 BENCH ?= all
 SEED_TOKEN_FILE ?= .run/seed/token.json
 
-.PHONY: help install install-jaeger install-docker up up-prod build down seed test test-observability test-stack test-containers lint typecheck unit bench clean
+.PHONY: help install install-jaeger install-docker install-browser up up-prod build down seed test test-observability test-stack test-containers test-web lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ install-jaeger: ## Also build Jaeger v2 into .local/bin (minutes, once); make up
 
 install-docker: ## Docker engine and mmdebstrap for the stack/container targets only (Debian apt, idempotent)
 	@HUB_INSTALL_DOCKER=1 bash scripts/install.sh
+
+install-browser: ## Also install Debian's Chromium for the browser tests (idempotent)
+	@HUB_INSTALL_BROWSER=1 bash scripts/install.sh
 
 up: install ## Run the platform and all services in the foreground (Ctrl-C stops everything)
 	@$(NODE_TS) scripts/up.ts
@@ -51,6 +54,9 @@ test-stack: install install-docker ## Deploy docker-stack.yml on a private singl
 
 test-containers: install install-docker ## Smoke + customer tests with the servers as containers (testcontainers, private dockerd)
 	@bash scripts/stack/test-containers.sh
+
+test-web: install-browser ## Browser tests of the web app (Playwright + Chromium against the real platform; < 8 min, bounded at 10)
+	@echo "==> browser tests (services/web, artifacts in .run/web-e2e/)" && cd services/web && timeout --signal=INT --kill-after=60 600 npx playwright test
 
 lint: ## typescript-eslint (type-checked rules)
 	@npm run --silent lint

@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'multi-instance': () => import('./multi-instance.ts'),
   rest: () => import('./rest.ts'),
   startup: () => import('./startup.ts'),
+  web: () => import('./web.ts'),
 };
 
 const wanted = process.argv[2] ?? 'all';

@@ -12,13 +12,15 @@
  * node_modules at all. Type checking stays with `npm run typecheck`; esbuild only strips types.
  *
  * Services are discovered (`services/* /src/main.ts`), so a new or reshaped service needs nothing here.
+ * The web app's server (services/web) also serves its browser app: its build (SvelteKit + Vite →
+ * `services/web/build/`, skipped when the sources did not change) is made with its bundle.
  * Usage: `tsx scripts/build.ts [name ...]` (default: every service).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { discoverServices } from '@hub/servers';
+import { buildWebApp, discoverServices, WEB_SERVICE } from '@hub/servers';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVICES = join(ROOT, 'services');
@@ -54,6 +56,9 @@ export async function buildService(name: string): Promise<string> {
   const outfile = join(SERVICES, name, 'dist', 'main.js');
   rmSync(dirname(outfile), { recursive: true, force: true });
   await bundle(join(SERVICES, name, 'src', 'main.ts'), outfile);
+  if (name === WEB_SERVICE) {
+    await buildWebApp({ log: (_n, line) => { process.stderr.write(`    ${line}\n`); }, progress: (m) => { process.stdout.write(`==> [build] ${m}\n`); } });
+  }
   return outfile;
 }
 

@@ -318,6 +318,22 @@ if [[ "${HUB_INSTALL_DOCKER:-}" == 1 ]]; then
   have docker || die "no docker CLI on PATH" "install docker.io (it ships one) or a docker CLI"
 fi
 
+# ---- Chromium for the browser tests (make install-browser / make test-web only) ---------------
+if [[ ${HUB_INSTALL_BROWSER:-0} == 1 ]]; then
+  step "chromium (Debian apt, for Playwright; never a downloaded browser)"
+  if have chromium; then
+    present "$(chromium --version 2>/dev/null | awk '{print $2}')"
+  else
+    [[ $(id -u) -eq 0 ]] || die "chromium is missing (not root, so not installing it)" "run: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    retry "apt-get update" apt-get update || die "apt-get update" "check the network to the Debian mirror, then re-run 'make install-browser'"
+    retry "apt-get install chromium" apt-get install -y --no-install-recommends chromium ||
+      die "apt-get install chromium" "run 'apt-get install -y chromium' by hand to see the error, then re-run 'make install-browser'"
+    have chromium || die "chromium is still not on PATH" "install Debian's chromium package"
+    ok
+  fi
+fi
+
 # ---- summary ---------------------------------------------------------------------------------
 printf '==> [install] done in %ss; versions:\n' "$(($(date +%s) - install_started))"
 printf '    %-14s %s\n' \

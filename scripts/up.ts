@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { discoverServices, ingressEnv, ManagedProcess, startPlatform, startServices, type ObservabilityOptions, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
+import { buildWebApp, discoverServices, ingressEnv, ManagedProcess, startPlatform, startServices, WEB_SERVICE, type ObservabilityOptions, type Platform, type PlatformUrls, type RestartPolicy, type StartedService } from '@hub/servers';
 import { assertPortsFree, giveUpFromEnv, instanceOrder, replicasFromEnv, keycloakReadyTimeoutFromEnv, OBSERVABILITY_VARS, observabilityFromEnv, OPS_PORT_BASE, opsPorts, PID_FILE, portsFromEnv, RUN_DIR, type GiveUpLimit, modeFromEnv, type UpMode } from './lib/config.ts';
 import { livePid, removePid, writePid } from './lib/lock.ts';
 import { prefixedLogs } from './lib/logs.ts';
@@ -26,6 +26,7 @@ function say(message: string): void {
 
 function banner(urls: PlatformUrls & { opsUrls?: Record<string, string> }, services: StartedService[]): string {
   const rows = [
+    ['Web app (sign in as reader, writer or admin)', urls.appUrl],
     ['Traefik (clients: REST + WebSocket)', `${urls.traefikUrl}/api/…   ${urls.traefikWsUrl}`],
     ['Resgate HTTP / WebSocket', `${urls.resgateHttpUrl}/api/…   ${urls.resgateWsUrl}`],
     ['Keycloak', `${urls.keycloakUrl}/admin  (admin / ${urls.keycloakAdminPassword})`],
@@ -42,14 +43,14 @@ function banner(urls: PlatformUrls & { opsUrls?: Record<string, string> }, servi
   ];
   const width = Math.max(...rows.map(([k]) => (k ?? '').length));
   const lines = rows.map(([k, v]) => `  ${(k ?? '').padEnd(width)}  ${v ?? ''}`);
-  return `\nService Hub is up.\n${lines.join('\n')}\n\nTry: curl ${urls.traefikUrl}/api/library/books\nStop: Ctrl-C here, or \`make down\` from another terminal.\n\n`;
+  return `\nService Hub is up.\n${lines.join('\n')}\n\nOpen ${urls.appUrl} in a browser (users reader / writer / admin, password <name>-pass).\nTry: curl ${urls.traefikUrl}/api/library/books\nStop: Ctrl-C here, or \`make down\` from another terminal.\n\n`;
 }
 
 /** Settings that need no server: checked before anything starts; a bad one exits 2 naming it. */
 function settingsOrExit(): { giveUp: GiveUpLimit; keycloakReadyTimeoutMs: number; replicas: Record<string, number> } {
   try {
     ingressEnv(); // the HUB_INGRESS_* limits Traefik will read
-    return { giveUp: giveUpFromEnv(), keycloakReadyTimeoutMs: keycloakReadyTimeoutFromEnv(), replicas: replicasFromEnv(discoverServices()) };
+    return { giveUp: giveUpFromEnv(), keycloakReadyTimeoutMs: keycloakReadyTimeoutFromEnv(), replicas: replicasFromEnv(discoverServices().filter((s) => s !== WEB_SERVICE)) /* one web app, on HUB_WEB_PORT */ };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
@@ -127,6 +128,8 @@ async function main(): Promise<void> {
     process.on(sig, () => { void stop(sig).then(() => process.exit(0)); });
   }
   try {
+    // Before the servers: a build error then costs no Keycloak start.
+    await buildWebApp({ log: logs.line, progress: say });
     platform = await startPlatform({
       ports,
       runDir: RUN_DIR,

@@ -22,6 +22,7 @@ export const PORT_VARS: Record<keyof PlatformPorts, [string, number]> = {
   traefik: ['HUB_TRAEFIK_PORT', 8000],
   traefikAdmin: ['HUB_TRAEFIK_ADMIN_PORT', 8001],
   identityBackchannel: ['HUB_IDENTITY_BACKCHANNEL_PORT', 8095],
+  web: ['HUB_WEB_PORT', 8100],
 };
 
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformPorts {

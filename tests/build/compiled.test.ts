@@ -2,6 +2,7 @@
  * The compiled bundles (`npm run build`, what the images and `make up-prod` run) are complete:
  * each service's dist/main.js imports nothing but Node's builtins (so an image needs no
  * node_modules), starts against the real platform, serves, and shuts down cleanly on SIGTERM.
+ * For the web app, buildService also builds the browser app it serves (services/web/build).
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -32,8 +33,8 @@ describe.each(discoverServices())('the %s bundle', (name) => {
     const proc = ManagedProcess.start({
       name,
       ...serviceCommand(name, 'compiled'),
-      // Port 0: the test run's identity already holds the back-channel port.
-      env: { ...serviceEnv(hub()), NODE_ENV: 'production', BACKCHANNEL_PORT: '0' },
+      // Port 0: the test run's identity already holds the back-channel port (and a web app may hold the web one).
+      env: { ...serviceEnv(hub()), NODE_ENV: 'production', BACKCHANNEL_PORT: '0', WEB_PORT: '0' },
       log: (_n, line) => {
         lines.push(line);
         if (line.includes('"msg":"serving"')) serving = true;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { devRealm, mergeRealm, productionRealm, REALM_FILE, repoRoot } from '@hub/servers';
 
-interface Client { clientId: string; directAccessGrantsEnabled?: boolean; secret?: string; redirectUris?: string[] }
+interface Client { clientId: string; directAccessGrantsEnabled?: boolean; publicClient?: boolean; secret?: string; redirectUris?: string[]; webOrigins?: string[] }
 
 describe('the production realm', () => {
   const realm = productionRealm() as { users?: unknown[]; clients: Client[] };
@@ -28,6 +28,12 @@ describe('the production realm', () => {
     expect(cli?.attributes?.['oauth2.device.authorization.grant.enabled']).toBe('true');
   });
 
+  it('has the web app\'s public client, redirecting only to the public origin, and no self-registration', () => {
+    const web = realm.clients.find((c) => c.clientId === 'hub-web');
+    expect(web).toMatchObject({ publicClient: true, directAccessGrantsEnabled: false, redirectUris: ['${HUB_PUBLIC_URL}/*'], webOrigins: ['+'] });
+    expect((realm as { registrationAllowed?: boolean }).registrationAllowed).toBe(false);
+  });
+
   it('is the file the stack imports', () => {
     const stack = parse(readFileSync(`${repoRoot}/docker-stack.yml`, 'utf8')) as { configs: Record<string, { file: string }> };
     expect(`${repoRoot}/${stack.configs.keycloak_realm?.file.replace(/^\.\//, '') ?? ''}`).toBe(REALM_FILE);
@@ -41,7 +47,11 @@ describe('the dev/test realm (production realm + overlay)', () => {
     expect(realm.users.map((u) => u.username).sort()).toEqual(['admin', 'nobody', 'reader', 'writer']);
     expect(realm.clients.find((c) => c.clientId === 'hub-test')?.directAccessGrantsEnabled).toBe(true);
     expect(realm.clients.find((c) => c.clientId === 'hub-service')?.secret).toBe('hub-service-dev-secret');
-    expect(realm.clients.find((c) => c.clientId === 'hub-web')?.redirectUris).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
+    // hub-web stays as in production: its one redirect origin comes from HUB_PUBLIC_URL, which the
+    // launcher sets to the app's origin (a wildcard such as http://127.0.0.1:* would let any local
+    // page receive codes, and Keycloak's CORS cannot match wildcard origins anyway).
+    expect(realm.clients.find((c) => c.clientId === 'hub-web')).toEqual((productionRealm() as { clients: Client[] }).clients.find((c) => c.clientId === 'hub-web'));
+    expect((realm as { registrationAllowed?: boolean }).registrationAllowed).toBe(true);
     expect(realm.clients.map((c) => c.clientId)).toEqual(['admin-cli', 'hub-web', 'hub-service', 'hub-cli', 'hub-test']);
   });
 

@@ -21,7 +21,7 @@ import { redisArgs, type RedisOptions } from './redis.ts';
 import { RESGATE_CONFIG, resgateArgs, type ResgateOptions } from './resgate.ts';
 import type { LogSink } from './process.ts';
 import type { RunningServer } from './server.ts';
-import { TRAEFIK_DYNAMIC_DIR, traefikArgs, traefikReady, type TraefikOptions } from './traefik.ts';
+import { TRAEFIK_DYNAMIC_DIR, traefikArgs, traefikReady, traefikUpstreams, type TraefikOptions } from './traefik.ts';
 import { tcpOpen, waitUntil } from './wait.ts';
 
 // Read by testcontainers when it first talks to the engine, so set before any container starts.
@@ -121,7 +121,7 @@ async function keycloak(o: KeycloakOptions): Promise<RunningKeycloak> {
 async function traefik(o: TraefikOptions): Promise<RunningServer> {
   const dynamic = '/etc/traefik/dynamic';
   const c = await run({
-    name: 'traefik', image: IMAGES.traefik, command: traefikArgs(o, dynamic), log: o.log, env: { HUB_RESGATE_URL: o.resgateUrl },
+    name: 'traefik', image: IMAGES.traefik, command: traefikArgs(o, dynamic), log: o.log, env: traefikUpstreams(o),
     directories: [{ source: TRAEFIK_DYNAMIC_DIR, target: dynamic }],
   });
   return started(c, () => traefikReady(o), () => asServer('traefik', `http://127.0.0.1:${String(o.port)}`, c));

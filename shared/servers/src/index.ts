@@ -28,5 +28,6 @@ export type { RunningServer } from './server.ts';
 export { freePort, envPort } from './ports.ts';
 export { waitUntil, httpOk, tcpOpen } from './wait.ts';
 export { repoRoot, localDir, bin } from './paths.ts';
-export { discoverServices, serviceCommand, serviceEnv, startServices } from './services.ts';
+export { discoverServices, serviceCommand, serviceEnv, startServices, WEB_SERVICE } from './services.ts';
 export type { ServiceRuntime, StartedService, StartServicesOptions } from './services.ts';
+export { buildWebApp, webSourceHash, WEB_DIR } from './web.ts';

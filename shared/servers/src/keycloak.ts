@@ -18,6 +18,11 @@ export interface KeycloakOptions {
   adminPassword: string;
   /** Substituted for `${HUB_IDENTITY_BACKCHANNEL_URL}` in the realm JSON at import. */
   backchannelLogoutUrl: string;
+  /**
+   * Substituted for `${HUB_PUBLIC_URL}`: the origin browsers use (the web app's, Traefik's entry
+   * point), the only one the `hub-web` client redirects to and accepts token requests from.
+   */
+  publicUrl: string;
   log: LogSink;
   readyTimeoutMs?: number;
 }
@@ -42,6 +47,7 @@ export function keycloakEnv(o: KeycloakOptions): Record<string, string> {
     KC_BOOTSTRAP_ADMIN_PASSWORD: o.adminPassword,
     // Keycloak resolves ${VAR} placeholders in imported realm files from its environment.
     HUB_IDENTITY_BACKCHANNEL_URL: o.backchannelLogoutUrl,
+    HUB_PUBLIC_URL: o.publicUrl,
     JAVA_OPTS_KC_HEAP: process.env.JAVA_OPTS_KC_HEAP ?? '-Xms64m -Xmx768m',
   };
 }

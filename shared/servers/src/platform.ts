@@ -28,6 +28,8 @@ export interface PlatformPorts {
   traefikAdmin: number;
   /** The identity service's back-channel logout endpoint (Keycloak posts logouts there). */
   identityBackchannel: number;
+  /** The web app's own HTTP port (browsers reach it through Traefik at `/`). */
+  web: number;
 }
 
 /** Everything a client, service or test needs to reach the platform. */
@@ -46,6 +48,14 @@ export interface PlatformUrls {
   traefikWsUrl: string;
   /** Where Keycloak posts back-channel logouts: the identity service listens there. */
   identityBackchannelUrl: string;
+  /** The web app's own server (services/web), behind Traefik. */
+  webUrl: string;
+  /**
+   * The web app's public origin, as browsers must use it: Traefik's entry point on `localhost`
+   * (the host Keycloak's issuer uses). Resgate allows only this origin, and the realm's `hub-web`
+   * client redirects only to it.
+   */
+  appUrl: string;
   /** With `observability`: Resgate's OpenMetrics and Traefik's metrics. */
   resgateMetricsUrl?: string;
   traefikMetricsUrl?: string;
@@ -125,6 +135,11 @@ function backchannelUrl(port: number): string {
   return `http://127.0.0.1:${port}/backchannel-logout`;
 }
 
+/** The web app's public origin: Traefik's entry point, named as browsers reach it. */
+function appOrigin(traefikPort: number): string {
+  return `http://localhost:${traefikPort}`;
+}
+
 /**
  * Starts NATS, PostgreSQL, Redis and Keycloak in parallel, then Resgate and Traefik.
  * If any server fails to start, the ones already up are stopped before the error is rethrown.
@@ -154,14 +169,14 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     // Resgate exits without NATS, so it starts once NATS is healthy; Traefik only needs its URL.
     const resgateP = natsP.then(() =>
       track('resgate', () => run.resgate({
-        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`, ...o.resgate,
-        ...(obs ? { metricsPort: obs.resgateMetrics } : {}), log,
+        port: p.resgate, natsUrl: `nats://127.0.0.1:${p.nats}`, natsMonitorUrl: `http://127.0.0.1:${p.natsMonitor}`,
+        allowOrigin: appOrigin(p.traefik), ...o.resgate, ...(obs ? { metricsPort: obs.resgateMetrics } : {}), log,
       })),
     );
     const keycloakP = track('keycloak', () =>
       run.keycloak({
         port: p.keycloak, managementPort: p.keycloakManagement, adminUser: o.keycloakAdmin.user, adminPassword: o.keycloakAdmin.password,
-        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), log,
+        backchannelLogoutUrl: backchannelUrl(p.identityBackchannel), publicUrl: appOrigin(p.traefik), log,
         ...(o.keycloakReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: o.keycloakReadyTimeoutMs }),
       }),
     );
@@ -172,7 +187,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       track('redis', () => run.redis({ port: p.redis, dataDir: runDir, log })),
       resgateP,
       resgateP.then((resgate) => track('traefik', () => run.traefik({
-        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, log, metrics: obs !== undefined,
+        port: p.traefik, adminPort: p.traefikAdmin, resgateUrl: resgate.url, webUrl: `http://127.0.0.1:${p.web}`, log, metrics: obs !== undefined,
         accessLogPath: o.accessLogPath ?? join(runDir, 'logs', 'traefik-access.log'), ...(o.ingress ? { limits: o.ingress } : {}),
       }))),
       ...observabilityServers(o, natsP, track),
@@ -200,6 +215,8 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         traefikUrl: `http://127.0.0.1:${p.traefik}`,
         traefikWsUrl: `ws://127.0.0.1:${p.traefik}`,
         identityBackchannelUrl: backchannelUrl(p.identityBackchannel),
+        webUrl: `http://127.0.0.1:${p.web}`,
+        appUrl: appOrigin(p.traefik),
         ...observabilityUrls(o),
       },
     };

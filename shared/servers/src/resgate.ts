@@ -22,6 +22,12 @@ export interface ResgateOptions {
   requestTimeoutMs?: number;
   /** Resource method for header auth on HTTP and WebSocket requests, e.g. `identity.auth.header`. */
   headerAuth?: string;
+  /**
+   * Origins (`;`-separated) whose browser pages may use Resgate: the web app's. Other origins get
+   * 403 over HTTP and a refused WebSocket upgrade; clients sending no Origin (curl, services) pass.
+   * Default: gateway/resgate.json's `allowOrigin`.
+   */
+  allowOrigin?: string;
   /** NATS monitoring URL: a restart waits (up to NATS_WAIT_MS) for its /healthz first. */
   natsMonitorUrl?: string;
   /** Default: restart forever with the default backoff. */
@@ -37,6 +43,7 @@ export function resgateArgs(o: ResgateOptions, configFile = RESGATE_CONFIG): str
   const args = ['-c', configFile, '--nats', o.natsUrl, '--port', String(o.port), '--addr', '127.0.0.1'];
   if (o.requestTimeoutMs !== undefined) args.push('--reqtimeout', String(o.requestTimeoutMs));
   if (o.headerAuth !== undefined) args.push('--headauth', o.headerAuth, '--wsheadauth', o.headerAuth);
+  if (o.allowOrigin !== undefined) args.push('--alloworigin', o.allowOrigin);
   if (o.metricsPort !== undefined) args.push('--metricsport', String(o.metricsPort));
   return args;
 }

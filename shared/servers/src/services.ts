@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { repoRoot } from './paths.ts';
 import type { PlatformUrls } from './platform.ts';
 import { ManagedProcess, type LogSink } from './process.ts';
-import { waitUntil } from './wait.ts';
+import { httpOk, waitUntil } from './wait.ts';
+
+/** The front end: no NATS connection of its own; it is up when its health URL answers. */
+export const WEB_SERVICE = 'web';
 
 /** How a service process runs: TypeScript through tsx, or the bundle from `npm run build`. */
 export type ServiceRuntime = 'tsx' | 'compiled';
@@ -60,6 +63,9 @@ export function serviceEnv(urls: PlatformUrls): NodeJS.ProcessEnv {
     KEYCLOAK_ISSUER: urls.keycloakIssuer,
     // Only identity listens there (Keycloak's back-channel logout).
     BACKCHANNEL_PORT: new URL(urls.identityBackchannelUrl).port,
+    // Only web listens there; it serves the app for the public origin (behind Traefik).
+    WEB_PORT: new URL(urls.webUrl).port,
+    WEB_PUBLIC_ORIGIN: urls.appUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     // The ops server on a free port unless the caller assigns one (make up does, per service):
     // several services, or runs, on one machine must not fight over the default.
@@ -90,17 +96,19 @@ export async function startServices(urls: PlatformUrls, log: LogSink, names: rea
   const env = { ...serviceEnv(urls), ...(runtime === 'compiled' ? { NODE_ENV: 'production' } : {}) };
   const commands = names.map((service) => [service, serviceCommand(service, runtime)] as const); // all checked before any starts
   const started: StartedService[] = commands.flatMap(([service, cmd]) =>
-    instanceNames(service, o.replicas?.(service) ?? 1).map((name) => ({
+    instanceNames(service, service === WEB_SERVICE ? 1 : (o.replicas?.(service) ?? 1)).map((name) => ({
       name,
       service,
       proc: ManagedProcess.start({ name, ...cmd, env: { ...env, OTEL_SERVICE_NAME: service, ...o.env?.(name, service) }, restart: true, log }),
     })),
   );
-  // If any never connects, all are stopped: the caller gets no handle to stop them with.
+  // If any never becomes ready, all are stopped: the caller gets no handle to stop them with.
+  // The web app has no NATS connection: it is ready when its own server answers (one instance).
   const ready = await Promise.allSettled(
     names.map((service) => {
       const mine = started.filter((s) => s.service === service);
       const exited = (): string | undefined => mine.map((s) => s.proc.exitReason()).find((r) => r !== undefined);
+      if (service === WEB_SERVICE) return waitUntil(() => httpOk(`${urls.webUrl}/healthz`), 60_000, `service ${service} (answering /healthz)`, exited);
       return waitUntil(() => connectedToNats(urls.natsMonitorUrl, service, mine.length), 60_000, `service ${service} (${String(mine.length)} instance(s) connected to NATS)`, exited);
     }),
   );

@@ -20,6 +20,8 @@ export interface TraefikOptions {
   adminPort: number;
   /** Where Resgate listens, e.g. http://127.0.0.1:8090 (a test may put its own upstream here). */
   resgateUrl: string;
+  /** Where the web app (services/web) listens (traefik/dynamic/web.yml: every path Resgate does not own); default http://127.0.0.1:8100. */
+  webUrl?: string;
   /** Overrides of the ingress limits (HUB_INGRESS_* in the environment apply too). */
   limits?: IngressLimits;
   /** JSON access log file; without it, no access log. */
@@ -86,10 +88,15 @@ async function dynamicConfigLoaded(adminPort: number): Promise<boolean> {
 
 class BrokenConfig extends Error {}
 
+/** The upstreams the dynamic files read (`{{ env "HUB_RESGATE_URL" }}`, `HUB_WEB_URL`), also for the container launcher. */
+export function traefikUpstreams(o: TraefikOptions): Record<string, string> {
+  return { HUB_RESGATE_URL: o.resgateUrl, HUB_WEB_URL: o.webUrl ?? 'http://127.0.0.1:8100' };
+}
+
 /** Starts Traefik and resolves once /ping answers and every route and middleware of traefik/dynamic loaded. */
 export async function startTraefik(o: TraefikOptions): Promise<RunningServer> {
   const name = o.name ?? 'traefik';
-  const env = { ...process.env, ...ingressEnv(o.limits), HUB_RESGATE_URL: o.resgateUrl };
+  const env = { ...process.env, ...ingressEnv(o.limits), ...traefikUpstreams(o) };
   if (o.accessLogPath !== undefined) mkdirSync(dirname(o.accessLogPath), { recursive: true });
   const proc = ManagedProcess.start({ name, command: bin.traefik, args: traefikArgs(o), env, log: o.log });
   return whenReady(name, `http://127.0.0.1:${o.port}`, proc, () => traefikReady(o, () => proc.exitReason()));

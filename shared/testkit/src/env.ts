@@ -20,6 +20,8 @@ const KEYS: Record<keyof Required, string> = {
   traefikUrl: 'HUB_TEST_TRAEFIK_URL',
   traefikWsUrl: 'HUB_TEST_TRAEFIK_WS_URL',
   identityBackchannelUrl: 'HUB_TEST_IDENTITY_BACKCHANNEL_URL',
+  webUrl: 'HUB_TEST_WEB_URL',
+  appUrl: 'HUB_TEST_APP_URL',
 };
 
 /** URLs of optional platform parts (observability): set them when the servers have them. */
@@ -30,6 +32,12 @@ const OPTIONAL_KEYS: Record<Exclude<keyof PlatformUrls, keyof Required>, string>
   jaegerUrl: 'HUB_TEST_JAEGER_URL',
   otlpUrl: 'HUB_TEST_OTLP_URL',
 };
+
+/** The HUB_TEST_* variables naming `urls` (what {@link urlsFromEnv} reads back), e.g. for a runner's child processes. */
+export function urlsToEnv(urls: PlatformUrls): Record<string, string> {
+  const keys: Record<string, string> = { ...KEYS, ...OPTIONAL_KEYS };
+  return Object.fromEntries(Object.entries(urls).flatMap(([k, v]) => (keys[k] === undefined || v === undefined ? [] : [[keys[k], String(v)]])));
+}
 
 /** All URLs from the environment, undefined when none is set; a partial set is an error. */
 export function urlsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformUrls | undefined {
