@@ -28,7 +28,7 @@ export interface RestPlatform {
 }
 
 async function freePorts(): Promise<PlatformPorts> {
-  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin', 'identityBackchannel'] as const;
+  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin', 'identityBackchannel', 'web'] as const;
   const ports = await Promise.all(names.map(() => freePort()));
   return Object.fromEntries(names.map((n, i) => [n, ports[i]])) as unknown as PlatformPorts;
 }
