@@ -13,6 +13,8 @@ export { AUTO_TIMEOUT_EXTEND_MS, CLOSE_TIMEOUT_MS, MAX_REQUEST_BYTES, RESGATE_RE
 export type { NatsOption } from './options.ts';
 export type { ConnectOptions } from './system.ts';
 export { connectForever } from './system.ts';
+export { retryUntil, reasonOf, redactUrls, RETRY_INITIAL_MS, RETRY_MAX_MS } from './backoff.ts';
+export type { RetryOptions } from './backoff.ts';
 export type {
   AnyParams,
   EventKind,
