@@ -33,6 +33,7 @@ down: ## Stop a `make up` running in another terminal
 test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint
 	@echo "==> typecheck" && npm run --silent typecheck
+	@echo "==> npm audit (production dependencies)" && npm run --silent audit:prod
 	@echo "==> tests" && npx vitest run
 	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
 
