@@ -361,6 +361,13 @@ export class Ownership implements RequestGate, Placement {
     const fresh = kept.filter((k) => now - k.at < KEEP_MS);
     this.#held.set(p, h);
     const prev = a.previous;
+    if (prev.kind === 'expired' && prev.owner === this.me) {
+      // Our own lease ran out while Postgres was away and nobody took it meanwhile (the epoch went
+      // from ours to ours): every request kept meanwhile was kept by us, admitted nowhere — answer all.
+      for (const k of fresh) this.#host?.redeliver(k.msg);
+      this.#o.log.info({ partition: p, epoch: a.epoch, replayed: fresh.length }, 'partition taken back after its lease expired');
+      return true;
+    }
     if (prev.kind === 'expired') {
       // Calls of unknown fate are dropped (answering could apply a write twice); gets are answered:
       // they change nothing, and a gateway whose get after a reset went unanswered stops
