@@ -99,6 +99,13 @@ function headerOf(v: unknown): Record<string, readonly string[]> | undefined {
   return v as Record<string, readonly string[]>;
 }
 
+/** A connection id names a subject (`conn.<cid>.token`): one valid subject token, else a forged request. */
+function cidOf(o: Record<string, unknown>): string | undefined {
+  const cid = optString(o, 'cid', ErrorCode.InvalidParams);
+  if (cid !== undefined && !isValidPart(cid)) throw new ResError(ErrorCode.InvalidParams, 'Invalid request: "cid" is not a connection id');
+  return cid;
+}
+
 /**
  * Decodes a request payload. Empty → all members absent. Not JSON, nested deeper than
  * MAX_JSON_DEPTH, not an object, or a member of the wrong type → `system.invalidParams`
@@ -129,7 +136,7 @@ export function parseEnvelope(payload: Uint8Array): RequestEnvelope {
     // The protocol: the token MAY be omitted when the connection has none; both read as null.
     token: o.token ?? null,
     query: optString(o, 'query', ErrorCode.InvalidQuery),
-    cid: optString(o, 'cid', ErrorCode.InvalidParams),
+    cid: cidOf(o),
     isHttp,
     header: headerOf(o.header),
     host: optString(o, 'host', ErrorCode.InvalidParams),
