@@ -19,6 +19,11 @@ it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked i
   const d = await drillServers('rone');
   const svc = await startServiceProcess({ service: 'customer', name: d.name, env: d.env(), restart: { initialDelayMs: 250, maxDelayMs: 4000 }, bundle: true });
   const clients = await natsClients(d.nats.url, CLIENTS);
+  const client = (c: number) => {
+    const nc = clients[c];
+    if (nc === undefined) throw new Error(`no client ${String(c)}`);
+    return nc;
+  };
   const acked = new Set<string>();
   let sent = 0;
   const load = runLoad(
@@ -26,7 +31,7 @@ it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked i
     async (c, n) => {
       sent++;
       const email = `c${String(c)}-${String(n)}@r1.test`;
-      const r = await resRequest(clients[c] ?? clients[0]!, `call.${d.name}.customers.create`, { params: { name: `R1 ${String(c)}`, email }, token: WRITER }, 2000);
+      const r = await resRequest(client(c), `call.${d.name}.customers.create`, { params: { name: `R1 ${String(c)}`, email }, token: WRITER }, 2000);
       if (r.result === 'ok') acked.add(email);
       return { ...r, kind: 'create' };
     },
