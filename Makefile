@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_TS := node --import tsx
 BENCH ?= all
 
-.PHONY: help install install-jaeger install-docker up up-prod build down test test-observability test-stack test-containers lint typecheck unit bench clean
+.PHONY: help install install-jaeger install-docker up up-prod build down test test-faults test-observability test-stack test-containers lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> npm audit (production dependencies)" && npm run --silent audit:prod
 	@echo "==> tests" && npx vitest run
 	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
+
+test-faults: install ## Fault drills R1–R5 on private loopback servers, one figures line per drill; fails on any loss (< 8 min)
+	@timeout --kill-after=30 600 npx vitest run --config vitest.faults.config.ts
 
 test-observability: install-jaeger ## Traces end to end: services → OTLP → Jaeger v2, checked through its query API
 	@timeout 900 npx vitest run --config vitest.observability.config.ts
