@@ -41,6 +41,20 @@ it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked i
   const pid = svc.proc.pid ?? 0;
   const killedAt = performance.now();
   process.kill(pid, 'SIGKILL');
+  // Back and serving: a probe writes a customer every 50 ms with a 250 ms timeout (the load's
+  // clients each wait out their 2 s timeout on the request lost in the kill, so their first
+  // success says more about that timeout than about the service).
+  const probe = cleanup(await connect({ servers: d.nats.url }), (c) => c.close());
+  let servingMs = Infinity;
+  while (performance.now() - killedAt < 30_000) {
+    const r = await resRequest(probe, `call.${d.name}.customer.1.set`, { params: { phone: 'probe' }, token: WRITER }, 250);
+    if (r.result === 'ok' && svc.readyCount() >= 2) {
+      servingMs = performance.now() - killedAt;
+      break;
+    }
+    await new Promise((res) => setTimeout(res, 50)); // the probe's pace
+  }
+  await waitFor(() => svc.readyCount() >= 2, 'the restarted service to start', 30_000);
   await waitFor(() => acked.size >= WRITES, `${String(WRITES)} acknowledged writes`, 90_000);
   await load.stop();
 
@@ -50,18 +64,18 @@ it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked i
   await waitFor(async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_outbox')).rows[0]?.n === 0, 'the outbox to drain', 30_000);
   const emails = new Set((await sql.query<{ email: string }>('SELECT email FROM customers')).rows.map((r) => r.email));
   const nc = cleanup(await connect({ servers: d.nats.url }), (c) => c.close());
-  const audit = await auditCount(nc, d.name);
+  const audit = await auditCount(nc, d.name, '*.create'); // the probe's sets are update events
   const lost = [...acked].filter((e) => !emails.has(e));
   const failed = tally(load.outcomes);
   record(
     `R1 kill -9 customer during ${String(WRITES)} writes from ${String(CLIENTS)} clients: acked=${String(acked.size)} rows=${String(emails.size)} ` +
       `audit=${String(audit.messages)} (distinct ${String(audit.ids)}) lost=${String(lost.length)} unknown-fate=${String(emails.size - acked.size)} ` +
-      `attempts=${String(sent)} outcomes=${JSON.stringify(failed)} back-and-serving=${s(backMs)} (target ≤ ${s(BACK_WITHIN_MS)}) restarts=${String(svc.proc.restarts)}`,
+      `attempts=${String(sent)} outcomes=${JSON.stringify(failed)} back-and-serving=${s(servingMs)} (target ≤ ${s(BACK_WITHIN_MS)}; first write of the load after the kill ${s(backMs)}) restarts=${String(svc.proc.restarts)}`,
   );
   expect(lost).toEqual([]);
   expect(audit.messages).toBe(emails.size);
   expect(audit.ids).toBe(emails.size);
   expect(emails.size - acked.size).toBeLessThanOrEqual(CLIENTS); // only the writes in flight at the kill
   expect(svc.proc.restarts).toBe(1);
-  expect(backMs).toBeLessThanOrEqual(BACK_WITHIN_MS);
+  expect(servingMs).toBeLessThanOrEqual(BACK_WITHIN_MS);
 });
