@@ -37,7 +37,7 @@ test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> tests" && npx vitest run
 	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
 
-test-faults: install ## Fault drills R1–R5 on private loopback servers, one figures line per drill; fails on any loss (< 8 min)
+test-faults: install ## Fault drills R1–R6 on private loopback servers, one figures line per drill; fails on any loss (< 8 min)
 	@timeout --kill-after=30 600 npx vitest run --config vitest.faults.config.ts
 
 test-observability: install-jaeger ## Traces end to end: services → OTLP → Jaeger v2, checked through its query API
