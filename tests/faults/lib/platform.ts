@@ -61,10 +61,10 @@ export async function drillResgate(natsUrl: string, natsMonitorUrl: string | und
   return Object.assign(server, { http: `http://127.0.0.1:${String(port)}`, ws: `ws://127.0.0.1:${String(port)}` });
 }
 
-/** Audit events of one service in JetStream (`audit.<service>.<tail>`, default all): their count and distinct event ids. */
-export async function auditCount(nc: NatsConnection, service: string, tail = '>'): Promise<{ messages: number; ids: number }> {
+/** Audit events of one service in JetStream (`audit.<service>.>`): their count and distinct event ids. */
+export async function auditCount(nc: NatsConnection, service: string): Promise<{ messages: number; ids: number }> {
   const js = jetstream(nc);
-  const consumer = await js.consumers.get('AUDIT', { filter_subjects: [`audit.${service}.${tail}`] });
+  const consumer = await js.consumers.get('AUDIT', { filter_subjects: [`audit.${service}.>`] });
   const ids = new Set<string>();
   let messages = 0;
   for (;;) {
