@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 import { startServiceProcess, type ServiceProcess } from '../lib/processes.ts';
 import { fuzzRequests, type FuzzRequest, type FuzzTarget } from './lib/fuzz.ts';
 import { natsClients, resRequest, WRITER } from './lib/load.ts';
+import { INSPECT, memoryAfterGc } from './lib/inspect.ts';
 import { drillServers } from './lib/platform.ts';
 import { record } from './lib/summary.ts';
 
@@ -15,7 +16,8 @@ const SEED = Number(process.env.HUB_FUZZ_SEED ?? 16);
 const IN_FLIGHT = 32;
 const MB = 1024 * 1024;
 /**
- * Memory bounded: RSS after all requests may exceed RSS after the first half by at most this factor.
+ * Memory bounded: RSS after all requests may exceed RSS after the first half by at most this
+ * factor, each read after a full GC (plain RSS follows V8's collection cycle).
  * (The first half grows the heap to hold 600 KiB bodies and 200 KB tokens; a leak would keep
  * growing with every further request.)
  */
@@ -46,7 +48,7 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   const env = d.env({ KEYCLOAK_ISSUER: ISSUER, BACKCHANNEL_PORT: '0' });
   const services: Record<string, ServiceProcess> = {};
   for (const [service, name] of Object.entries(names) as ['customer' | 'library' | 'identity', string][])
-    services[service] = await startServiceProcess({ service, name, env, bundle: true });
+    services[service] = await startServiceProcess({ service, name, env, bundle: true, nodeArgs: [INSPECT] });
   const clients = await natsClients(d.nats.url, 4);
   const nc = clients[0];
   if (nc === undefined) throw new Error('no client');
@@ -66,7 +68,9 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
       resRequest(nc, `auth.${names.identity}.header`, { cid: 'c1', header: {} }).then((r) => r.result),
     ]);
   for (let i = 0; i < 200; i++) expect(await normal()).toEqual(['ok', 'ok', 'ok', 'ok']); // warm-up
-  const rssWarm = Object.fromEntries(Object.entries(services).map(([k, p]) => [k, p.rss()]));
+  const rssNow = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(await Promise.all(Object.entries(services).map(async ([k, p]) => [k, (await memoryAfterGc(p)).rss] as const)));
+  const rssWarm = await rssNow();
 
   const targets: FuzzTarget[] = [
     { name: names.customer, rids: [`${names.customer}.customer.1`, `${names.customer}.customers`], methods: ['set', 'delete', 'create'], authMethods: [] },
@@ -101,16 +105,15 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
         }
       }),
     );
-  const rssNow = (): Record<string, number> => Object.fromEntries(Object.entries(services).map(([k, p]) => [k, p.rss()]));
   const t0 = performance.now();
   await fuzz(REQUESTS / 2);
-  const rssHalf = rssNow();
+  const rssHalf = await rssNow();
   await fuzz(REQUESTS);
   const seconds = (performance.now() - t0) / 1000;
   const totals: Partial<Record<Kind, number>> = {};
   for (const c of Object.values(byCategory)) for (const [k, n] of Object.entries(c) as [Kind, number][]) totals[k] = (totals[k] ?? 0) + n;
   const after = await normal();
-  const rssAfter = rssNow();
+  const rssAfter = await rssNow();
   // The server closes a connection that misses its pings or cannot take its messages: none may be.
   const closed = ((await (await fetch(`${d.nats.monitorUrl}/connz?state=closed&limit=100`)).json()) as { connections?: { name?: string; reason?: string }[] }).connections ?? [];
   const crashed = Object.entries(services)
@@ -125,7 +128,7 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   record(
     `R5 protocol fuzz: ${String(REQUESTS)} malformed requests (seed ${String(SEED)}, ${String(IN_FLIGHT)} in flight) in ${seconds.toFixed(1)} s to customer, library, identity: ${JSON.stringify(totals)}; ` +
       `forged tokens ${JSON.stringify(forgedCodes)}; crashes=${String(crashed.length)}; connections closed by NATS ${String(closed.length)}; error log lines ${JSON.stringify(errorLines)}; bystander unchanged=${String(JSON.stringify(bystanderAfter) === JSON.stringify(bystanderBefore))}; ` +
-      `RSS warm→half→end ${rss} (end ≤ half ×${String(RSS_BOUND)}); normal requests after: ${after.join(',')}`,
+      `RSS after GC warm→half→end ${rss} (end ≤ half ×${String(RSS_BOUND)}); normal requests after: ${after.join(',')}`,
   );
   console.log(`R5 by category: ${JSON.stringify(byCategory)}`);
   expect(unexpected, `by category: ${JSON.stringify(byCategory)}`).toEqual([]);
