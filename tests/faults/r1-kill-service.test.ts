@@ -17,7 +17,13 @@ const BACK_WITHIN_MS = 3000;
 
 it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked is lost, back within 3 s', async () => {
   const d = await drillServers('rone');
-  const svc = await startServiceProcess({ service: 'customer', name: d.name, env: d.env(), restart: { initialDelayMs: 250, maxDelayMs: 4000 }, bundle: true });
+  const svc = await startServiceProcess({
+    service: 'customer',
+    name: d.name,
+    env: d.env(),
+    restart: { initialDelayMs: 250, maxDelayMs: 4000 },
+    bundle: true,
+  });
   const clients = await natsClients(d.nats.url, CLIENTS);
   const client = (c: number) => {
     const nc = clients[c];
@@ -31,7 +37,12 @@ it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked i
     async (c, n) => {
       sent++;
       const email = `c${String(c)}-${String(n)}@r1.test`;
-      const r = await resRequest(client(c), `call.${d.name}.customers.create`, { params: { name: `R1 ${String(c)}`, email }, token: WRITER }, 2000);
+      const r = await resRequest(
+        client(c),
+        `call.${d.name}.customers.create`,
+        { params: { name: `R1 ${String(c)}`, email }, token: WRITER },
+        2000,
+      );
       if (r.result === 'ok') acked.add(email);
       return { ...r, kind: 'create' };
     },
@@ -62,7 +73,11 @@ it('R1 kill -9 of a service during 1,000 writes from 16 clients: nothing acked i
   const firstOkAfter = load.outcomes.find((o) => o.at > killedAt && o.result === 'ok' && o.at - o.ms > killedAt);
   const backMs = (firstOkAfter?.at ?? Infinity) - killedAt;
   const sql = await d.sql();
-  await waitFor(async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_outbox')).rows[0]?.n === 0, 'the outbox to drain', 30_000);
+  await waitFor(
+    async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_outbox')).rows[0]?.n === 0,
+    'the outbox to drain',
+    30_000,
+  );
   const emails = new Set((await sql.query<{ email: string }>('SELECT email FROM customers')).rows.map((r) => r.email));
   const nc = cleanup(await connect({ servers: d.nats.url }), (c) => c.close());
   const audit = await auditCount(nc, d.name);

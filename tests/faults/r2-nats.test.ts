@@ -18,7 +18,12 @@ const SUPERVISOR_DELAY_MS = 250;
 async function patch(url: string, title: string): Promise<{ ms: number; result: string; kind: string }> {
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method: 'PATCH', body: JSON.stringify({ title }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, {
+      method: 'PATCH',
+      body: JSON.stringify({ title }),
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(5000),
+    });
     await res.arrayBuffer();
     return { ms: performance.now() - t0, result: res.ok ? 'ok' : `http ${String(res.status)}`, kind: 'patch' };
   } catch (err) {
@@ -41,23 +46,45 @@ it('R2a kill -9 of NATS (single node): requests through Resgate succeed again wi
   const natsBackMs = performance.now() - killedAt;
   // Where the time goes: the library's connection back on NATS, Resgate's too (it restarts).
   const connected = async (name: string): Promise<boolean> =>
-    (((await (await fetch(`${d.nats.monitorUrl}/connz`)).json()) as { connections?: { name?: string }[] }).connections ?? []).some((c) => c.name === name);
+    (((await (await fetch(`${d.nats.monitorUrl}/connz`)).json()) as { connections?: { name?: string }[] }).connections ?? []).some(
+      (c) => c.name === name,
+    );
   const since = async (what: Promise<unknown>): Promise<number> => {
     await what;
     return performance.now() - killedAt;
   };
   const [serviceBackMs, resgateBackMs] = await Promise.all([
     since(waitFor(() => connected(`${d.name}l`), 'the library to reconnect', 30_000)),
-    since(waitFor(async () => (await fetch(`${d.nats.monitorUrl}/connz`).then(async (r) => (await r.json()) as { connections?: { name?: string; lang?: string }[] })).connections?.some((c) => c.lang === 'go') === true, 'Resgate to reconnect', 30_000)),
+    since(
+      waitFor(
+        async () =>
+          (
+            await fetch(`${d.nats.monitorUrl}/connz`).then(
+              async (r) => (await r.json()) as { connections?: { name?: string; lang?: string }[] },
+            )
+          ).connections?.some((c) => c.lang === 'go') === true,
+        'Resgate to reconnect',
+        30_000,
+      ),
+    ),
   ]);
-  await waitFor(() => load.outcomes.some((o) => o.result === 'ok' && o.at - o.ms > killedAt), 'a request through Resgate to succeed again', 30_000);
+  await waitFor(
+    () => load.outcomes.some((o) => o.result === 'ok' && o.at - o.ms > killedAt),
+    'a request through Resgate to succeed again',
+    30_000,
+  );
   const back = load.outcomes.find((o) => o.result === 'ok' && o.at - o.ms > killedAt);
   const backMs = (back?.at ?? Infinity) - killedAt;
   await load.stop();
   // The services reconnected by themselves: the customer service answers (and relays) again.
   const [nc] = await natsClients(d.nats.url, 1);
   if (nc === undefined) throw new Error('no client');
-  await waitFor(async () => (await resRequest(nc, `call.${d.name}.customers.create`, { params: { name: 'After', email: 'after@r2.test' }, token: WRITER })).result === 'ok', 'the customer service to answer');
+  await waitFor(
+    async () =>
+      (await resRequest(nc, `call.${d.name}.customers.create`, { params: { name: 'After', email: 'after@r2.test' }, token: WRITER }))
+        .result === 'ok',
+    'the customer service to answer',
+  );
   const failedAfterBack = load.outcomes.filter((o) => o.at - o.ms > (back?.at ?? Infinity) && o.result !== 'ok').length;
   record(
     `R2a kill -9 NATS (single node, restarted after ${String(SUPERVISOR_DELAY_MS)} ms): requests through Resgate succeed again ${s(backMs)} after the kill (target ≤ 3 s; NATS serving again ${s(natsBackMs)}, library reconnected ${s(serviceBackMs)}, Resgate ${s(resgateBackMs)}); ` +
@@ -85,10 +112,14 @@ it('R2b kill -9 of one node of a 3-node NATS cluster: no failed request beyond t
   const killedAt = performance.now();
   await nodeA.kill();
   const reconnected = async (): Promise<boolean> => {
-    const on = await Promise.all([resgateNode, nodeB].map(async (n) => ((await (await fetch(`${n.monitorUrl}/connz`)).json()) as { connections?: { name?: string }[] }).connections ?? []));
+    const on = await Promise.all(
+      [resgateNode, nodeB].map(
+        async (n) => ((await (await fetch(`${n.monitorUrl}/connz`)).json()) as { connections?: { name?: string }[] }).connections ?? [],
+      ),
+    );
     return on.flat().filter((c) => c.name === name).length === 2;
   };
-  await waitFor(reconnected, 'the killed node\'s service instance to reconnect to another node');
+  await waitFor(reconnected, "the killed node's service instance to reconnect to another node");
   const reconnectedMs = performance.now() - killedAt;
   const settled = load.outcomes.length;
   await waitFor(() => load.outcomes.slice(settled).filter((o) => o.result === 'ok').length > 200, 'requests to keep flowing');

@@ -23,7 +23,10 @@ it('R3 Postgres stopped 10 s under load: cached reads served, writes refused fas
   if (admin === undefined) throw new Error('no client');
   const rids: string[] = [];
   for (let i = 0; i < CUSTOMERS; i++) {
-    const r = await resRequest(admin, `call.${d.name}.customers.create`, { params: { name: `R3 ${String(i)}`, email: `r3-${String(i)}@t.test` }, token: WRITER });
+    const r = await resRequest(admin, `call.${d.name}.customers.create`, {
+      params: { name: `R3 ${String(i)}`, email: `r3-${String(i)}@t.test` },
+      token: WRITER,
+    });
     if (r.reply?.resource === undefined) throw new Error(`create failed: ${r.result}`);
     rids.push(r.reply.resource.rid);
   }
@@ -36,7 +39,10 @@ it('R3 Postgres stopped 10 s under load: cached reads served, writes refused fas
       return { ...(await resRequest(nc, `get.${rid}`, { token: WRITER }, 3000)), kind: 'get' };
     }
     const rid = rids[READ_SET + ((c * 3 + n) % WRITE_SET)] ?? '';
-    return { ...(await resRequest(nc, `call.${rid}.set`, { params: { phone: `${String(c)}-${String(n)}` }, token: WRITER, isHttp: true }, 3000)), kind: 'set' };
+    return {
+      ...(await resRequest(nc, `call.${rid}.set`, { params: { phone: `${String(c)}-${String(n)}` }, token: WRITER, isHttp: true }, 3000)),
+      kind: 'set',
+    };
   });
   await waitFor(() => load.outcomes.filter((o) => o.kind === 'set' && o.result === 'ok').length > 100, 'writes to flow');
   const stoppedAt = performance.now();
@@ -44,7 +50,11 @@ it('R3 Postgres stopped 10 s under load: cached reads served, writes refused fas
   await new Promise((r) => setTimeout(r, OUTAGE_MS)); // the drill's outage: a fixed 10 s
   await d.pg.start();
   const backAt = performance.now();
-  await waitFor(() => load.outcomes.some((o) => o.kind === 'set' && o.result === 'ok' && o.at - o.ms > backAt), 'a write after Postgres returned', 30_000);
+  await waitFor(
+    () => load.outcomes.some((o) => o.kind === 'set' && o.result === 'ok' && o.at - o.ms > backAt),
+    'a write after Postgres returned',
+    30_000,
+  );
   await load.stop();
 
   const during = load.outcomes.filter((o) => o.at - o.ms > stoppedAt && o.at < backAt);

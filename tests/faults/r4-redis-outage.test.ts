@@ -31,7 +31,10 @@ it('R4 Redis stopped 10 s under load: no read fails, caching resumes', async () 
   if (admin === undefined) throw new Error('no client');
   const rids: string[] = [];
   for (let i = 0; i < CUSTOMERS; i++) {
-    const r = await resRequest(admin, `call.${d.name}.customers.create`, { params: { name: `R4 ${String(i)}`, email: `r4-${String(i)}@t.test` }, token: WRITER });
+    const r = await resRequest(admin, `call.${d.name}.customers.create`, {
+      params: { name: `R4 ${String(i)}`, email: `r4-${String(i)}@t.test` },
+      token: WRITER,
+    });
     if (r.reply?.resource === undefined) throw new Error(`create failed: ${r.result}`);
     rids.push(r.reply.resource.rid);
   }
@@ -39,7 +42,10 @@ it('R4 Redis stopped 10 s under load: no read fails, caching resumes', async () 
     const nc = clients[c] ?? admin;
     const rid = rids[(c * 7 + n) % rids.length] ?? '';
     if (c < READERS) return { ...(await resRequest(nc, `get.${rid}`, { token: WRITER }, 3000)), kind: 'get' };
-    return { ...(await resRequest(nc, `call.${rid}.set`, { params: { phone: `${String(c)}-${String(n)}` }, token: WRITER }, 3000)), kind: 'set' };
+    return {
+      ...(await resRequest(nc, `call.${rid}.set`, { params: { phone: `${String(c)}-${String(n)}` }, token: WRITER }, 3000)),
+      kind: 'set',
+    };
   });
   await waitFor(() => load.outcomes.length > 500, 'load to flow');
   const hitsBefore = await metric(ops, 'hub_cache_hits_total');
@@ -60,7 +66,12 @@ it('R4 Redis stopped 10 s under load: no read fails, caching resumes', async () 
   const writesDuring = during.filter((o) => o.kind === 'set');
   record(
     `R4 Redis stopped ${s(OUTAGE_MS)} under load (${String(READERS)} readers, ${String(WRITERS)} writers): ` +
-      `reads failed ${String(reads.filter((o) => o.result !== 'ok').length)}/${String(reads.length)} (during the outage ${String(readsDuring.length)} reads, p99 ${ms(percentile(readsDuring.map((o) => o.ms), 99))}, ` +
+      `reads failed ${String(reads.filter((o) => o.result !== 'ok').length)}/${String(reads.length)} (during the outage ${String(readsDuring.length)} reads, p99 ${ms(
+        percentile(
+          readsDuring.map((o) => o.ms),
+          99,
+        ),
+      )}, ` +
       `${String(fallbacks)} answered from Postgres); writes during it ${JSON.stringify(tally(writesDuring))}; ` +
       `cache hits resumed ${s(resumedMs)} after Redis returned (hits before ${String(hitsBefore)}); crashed=${String(svc.proc.restarts > 0 || svc.proc.exitReason() !== undefined)}`,
   );

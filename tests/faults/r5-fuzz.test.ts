@@ -54,11 +54,15 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   if (nc === undefined) throw new Error('no client');
   // Customer 1 is the fuzz's target; customer 2, a bystander no fuzz request names, must come out unchanged.
   for (const name of ['Fuzz', 'Bystander']) {
-    const created = await resRequest(nc, `call.${names.customer}.customers.create`, { params: { name, email: `${name.toLowerCase()}@t.test` }, token: WRITER });
+    const created = await resRequest(nc, `call.${names.customer}.customers.create`, {
+      params: { name, email: `${name.toLowerCase()}@t.test` },
+      token: WRITER,
+    });
     expect(created.result).toBe('ok');
   }
   const sql = await d.sql();
-  const bystander = async (): Promise<unknown> => (await sql.query('SELECT name, email, phone, tags, active, version FROM customers WHERE id = 2')).rows[0];
+  const bystander = async (): Promise<unknown> =>
+    (await sql.query('SELECT name, email, phone, tags, active, version FROM customers WHERE id = 2')).rows[0];
   const bystanderBefore = await bystander();
   const normal = async (): Promise<string[]> =>
     Promise.all([
@@ -73,9 +77,24 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   const rssWarm = await rssNow();
 
   const targets: FuzzTarget[] = [
-    { name: names.customer, rids: [`${names.customer}.customer.1`, `${names.customer}.customers`], methods: ['set', 'delete', 'create'], authMethods: [] },
-    { name: names.library, rids: [`${names.library}.book.1`, `${names.library}.books`], methods: ['set', 'delete', 'add'], authMethods: [] },
-    { name: names.identity, rids: [`${names.identity}.user.fuzz`], methods: ['set'], authMethods: ['header', 'login', 'logout', 'refresh'] },
+    {
+      name: names.customer,
+      rids: [`${names.customer}.customer.1`, `${names.customer}.customers`],
+      methods: ['set', 'delete', 'create'],
+      authMethods: [],
+    },
+    {
+      name: names.library,
+      rids: [`${names.library}.book.1`, `${names.library}.books`],
+      methods: ['set', 'delete', 'add'],
+      authMethods: [],
+    },
+    {
+      name: names.identity,
+      rids: [`${names.identity}.user.fuzz`],
+      methods: ['set'],
+      authMethods: ['header', 'login', 'logout', 'refresh'],
+    },
   ];
   const requests = fuzzRequests(targets, REQUESTS, SEED, { issuer: ISSUER });
   const byCategory: Record<string, Partial<Record<Kind, number>>> = {};
@@ -89,8 +108,10 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
     cat[kind] = (cat[kind] ?? 0) + 1;
     if (r.category === 'forged token') forgedCodes[out.result] = (forgedCodes[out.result] ?? 0) + 1;
     if (kind === 'answered' && r.subject === `call.${names.customer}.customers.create`) customerCreates++;
-    const bad = kind === 'timeout' || kind.startsWith('failed:') || (r.category === 'forged token' && !FORGED_REFUSALS.includes(out.result));
-    if (bad && unexpected.length < 12) unexpected.push(`${r.category}: ${r.subject.slice(0, 80)} ${String(r.payload).slice(0, 160)} → ${out.result}`);
+    const bad =
+      kind === 'timeout' || kind.startsWith('failed:') || (r.category === 'forged token' && !FORGED_REFUSALS.includes(out.result));
+    if (bad && unexpected.length < 12)
+      unexpected.push(`${r.category}: ${r.subject.slice(0, 80)} ${String(r.payload).slice(0, 160)} → ${out.result}`);
   };
   let taken = 0;
   /** Sends requests until `limit` were taken: one generator shared by the workers, each takes the next when it is free. */
@@ -115,7 +136,12 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   const after = await normal();
   const rssAfter = await rssNow();
   // The server closes a connection that misses its pings or cannot take its messages: none may be.
-  const closed = ((await (await fetch(`${d.nats.monitorUrl}/connz?state=closed&limit=100`)).json()) as { connections?: { name?: string; reason?: string }[] }).connections ?? [];
+  const closed =
+    (
+      (await (await fetch(`${d.nats.monitorUrl}/connz?state=closed&limit=100`)).json()) as {
+        connections?: { name?: string; reason?: string }[];
+      }
+    ).connections ?? [];
   const crashed = Object.entries(services)
     .filter(([, p]) => p.proc.restarts > 0 || p.proc.exitReason() !== undefined)
     .map(([k]) => k);
@@ -124,7 +150,9 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   const rss = Object.keys(services)
     .map((k) => `${k} ${[rssWarm, rssHalf, rssAfter].map((r) => ((r[k] ?? 0) / MB).toFixed(0)).join('→')} MB`)
     .join(', ');
-  const errorLines = Object.fromEntries(Object.entries(services).map(([k, p]) => [k, p.output.filter((l) => l.includes('"level":50') || l.includes('"level":60')).length]));
+  const errorLines = Object.fromEntries(
+    Object.entries(services).map(([k, p]) => [k, p.output.filter((l) => l.includes('"level":50') || l.includes('"level":60')).length]),
+  );
   record(
     `R5 protocol fuzz: ${String(REQUESTS)} malformed requests (seed ${String(SEED)}, ${String(IN_FLIGHT)} in flight) in ${seconds.toFixed(1)} s to customer, library, identity: ${JSON.stringify(totals)}; ` +
       `forged tokens ${JSON.stringify(forgedCodes)}; crashes=${String(crashed.length)}; connections closed by NATS ${String(closed.length)}; error log lines ${JSON.stringify(errorLines)}; bystander unchanged=${String(JSON.stringify(bystanderAfter) === JSON.stringify(bystanderBefore))}; ` +
@@ -138,6 +166,9 @@ it('R5 protocol fuzz: 10,000 malformed requests, every one answered or dropped a
   expect(after).toEqual(['ok', 'ok', 'ok', 'ok']);
   expect(bystanderAfter).toEqual(bystanderBefore);
   expect(otherRows).toBe(1 + customerCreates); // every row the fuzz made was acknowledged
-  expect(Object.values(errorLines).reduce((a, b) => a + b, 0), 'hostile input is the client\'s error, not logged as ours').toBe(0);
+  expect(
+    Object.values(errorLines).reduce((a, b) => a + b, 0),
+    "hostile input is the client's error, not logged as ours",
+  ).toBe(0);
   for (const k of Object.keys(services)) expect(rssAfter[k] ?? 0, `${k} RSS`).toBeLessThanOrEqual((rssHalf[k] ?? 0) * RSS_BOUND);
 });

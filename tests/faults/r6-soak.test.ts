@@ -21,14 +21,25 @@ const MB = 1024 * 1024;
 /** Closed-loop clients per kind of request. */
 const MIX = { get: 3, set: 1, search: 2, patch: 1, subscribe: 2 } as const;
 type Kind = keyof typeof MIX;
-const SEARCHES = ['q=soak', 'q=soak&sort=-createdAt&limit=10', 'tag=vip', 'active=true&sort=name&limit=5&offset=5', 'q=customer&tag=vip&active=true'];
+const SEARCHES = [
+  'q=soak',
+  'q=soak&sort=-createdAt&limit=10',
+  'tag=vip',
+  'active=true&sort=name&limit=5&offset=5',
+  'q=customer&tag=vip&active=true',
+];
 const SUBSCRIBED = ['book.2', 'book.3', 'books'];
 
 /** PATCH through Resgate (a call `set`); never rejects. */
 async function patch(url: string, title: string): Promise<{ ms: number; result: string }> {
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method: 'PATCH', body: JSON.stringify({ title }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, {
+      method: 'PATCH',
+      body: JSON.stringify({ title }),
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(5000),
+    });
     await res.arrayBuffer();
     return { ms: performance.now() - t0, result: res.ok ? 'ok' : `http ${String(res.status)}` };
   } catch (err) {
@@ -114,13 +125,29 @@ it('R6 60 s of sustained mixed load: 0 errors, p99 reported, RSS grows ≤ 10% a
   const measured = load.outcomes.filter((o) => o.at - o.ms >= measuredFrom);
   const byKind = (k: string): Outcome[] => measured.filter((o) => o.kind === k);
   const perKind = Object.keys(MIX)
-    .map((k) => `${k} ${String(byKind(k).length)} p50 ${ms(percentile(byKind(k).map((o) => o.ms), 50))} p99 ${ms(percentile(byKind(k).map((o) => o.ms), 99))}`)
+    .map(
+      (k) =>
+        `${k} ${String(byKind(k).length)} p50 ${ms(
+          percentile(
+            byKind(k).map((o) => o.ms),
+            50,
+          ),
+        )} p99 ${ms(
+          percentile(
+            byKind(k).map((o) => o.ms),
+            99,
+          ),
+        )}`,
+    )
     .join(', ');
   const failed = load.outcomes.filter((o) => o.result !== 'ok');
   const mb = (v: number | undefined): string => ((v ?? 0) / MB).toFixed(0);
   const growth = (k: string): number => (memEnd[k]?.rss ?? 0) / (memWarm[k]?.rss ?? 1);
   const memory = Object.keys(services)
-    .map((k) => `${k} RSS ${mb(memWarm[k]?.rss)}→${mb(memEnd[k]?.rss)} MB (${((growth(k) - 1) * 100).toFixed(1)}%), heap ${mb(memWarm[k]?.heapUsed)}→${mb(memEnd[k]?.heapUsed)} MB`)
+    .map(
+      (k) =>
+        `${k} RSS ${mb(memWarm[k]?.rss)}→${mb(memEnd[k]?.rss)} MB (${((growth(k) - 1) * 100).toFixed(1)}%), heap ${mb(memWarm[k]?.heapUsed)}→${mb(memEnd[k]?.heapUsed)} MB`,
+    )
     .join('; ');
   const restarts = Object.values(services).reduce((n, p) => n + p.proc.restarts, 0) + (resgate.process?.restarts ?? 0);
   record(

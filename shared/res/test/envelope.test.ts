@@ -51,7 +51,8 @@ describe('parseEnvelope', () => {
     expect(codeOf(() => parseEnvelope(new Uint8Array([0xff, 0xfe])))).toBe('system.invalidParams');
     expect(codeOf(() => parseEnvelope(enc('{"cid":5}')))).toBe('system.invalidParams');
     // A cid names the subject of its token event: one that is no subject token is forged.
-    for (const cid of ['é', 'a.b', 'c>', '', 'x y']) expect(codeOf(() => parseEnvelope(enc(JSON.stringify({ cid }))))).toBe('system.invalidParams');
+    for (const cid of ['é', 'a.b', 'c>', '', 'x y'])
+      expect(codeOf(() => parseEnvelope(enc(JSON.stringify({ cid }))))).toBe('system.invalidParams');
     expect(codeOf(() => parseEnvelope(enc('{"isHttp":"yes"}')))).toBe('system.invalidParams');
     expect(codeOf(() => parseEnvelope(enc('{"header":{"A":"b"}}')))).toBe('system.invalidParams');
     expect(codeOf(() => parseEnvelope(enc('{"query":5}')))).toBe('system.invalidQuery');

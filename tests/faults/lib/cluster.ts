@@ -17,7 +17,9 @@ export interface ClusterNode {
 }
 
 export async function natsCluster(size = 3): Promise<{ readonly nodes: readonly ClusterNode[]; readonly urls: string }> {
-  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })));
+  const ports = await Promise.all(
+    Array.from({ length: size }, async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })),
+  );
   const routes = ports.map((p) => `nats://127.0.0.1:${String(p.route)}`).join(',');
   const dir = mkdtempSync(join(tmpdir(), 'hub-cluster-'));
   const nodes = ports.map((p, i): ClusterNode => {
@@ -29,7 +31,12 @@ export async function natsCluster(size = 3): Promise<{ readonly nodes: readonly 
       args.push('--cluster_name', 'drill', '--cluster', `nats://127.0.0.1:${String(p.route)}`, '--routes', routes);
       proc = ManagedProcess.start({ name: `nats-${String(i)}`, command: bin.nats, args, cwd: dir, log: () => undefined });
       const started = proc;
-      await waitUntil(() => httpOk(`${monitorUrl}/healthz`), 20_000, `nats node ${String(i)}`, () => started.exitReason());
+      await waitUntil(
+        () => httpOk(`${monitorUrl}/healthz`),
+        20_000,
+        `nats node ${String(i)}`,
+        () => started.exitReason(),
+      );
     };
     return {
       url: `nats://127.0.0.1:${String(p.client)}`,
@@ -53,7 +60,9 @@ export async function natsCluster(size = 3): Promise<{ readonly nodes: readonly 
   // Routes formed: every node sees the other two.
   await waitUntil(
     async () => {
-      const counts = await Promise.all(nodes.map(async (n) => ((await (await fetch(`${n.monitorUrl}/routez`)).json()) as { num_routes: number }).num_routes));
+      const counts = await Promise.all(
+        nodes.map(async (n) => ((await (await fetch(`${n.monitorUrl}/routez`)).json()) as { num_routes: number }).num_routes),
+      );
       return counts.every((c) => c >= size - 1);
     },
     20_000,

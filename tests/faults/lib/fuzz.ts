@@ -50,7 +50,15 @@ const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('bas
  */
 export function forgedToken(rnd: () => number, issuer: string): string {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { iss: issuer, aud: 'hub-api', sub: 'forger', typ: 'Bearer', exp: now + 3600, iat: now, realm_access: { roles: ['admin', 'customer:read', 'customer:write'] } };
+  const claims = {
+    iss: issuer,
+    aud: 'hub-api',
+    sub: 'forger',
+    typ: 'Bearer',
+    exp: now + 3600,
+    iat: now,
+    realm_access: { roles: ['admin', 'customer:read', 'customer:write'] },
+  };
   const kind = Math.floor(rnd() * 4);
   if (kind === 0) return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
   if (kind === 1) {
@@ -74,29 +82,83 @@ export function* fuzzRequests(targets: readonly FuzzTarget[], count: number, see
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const int = (n: number) => Math.floor(rnd() * n);
-  const junk = (n: number) => Array.from({ length: n }, () => String.fromCharCode(33 + int(94))).join('').replace(/[.*>\s]/g, 'x');
-  const badToken = () => pick(['é', 'a?b', 'x=1', '%ZZ', '$sys', 'ω'.repeat(50), 'y'.repeat(LONG_TOKEN_CHARS), '-1', '99999999999999999999', '0x1f', 'null', junk(8)]);
+  const junk = (n: number) =>
+    Array.from({ length: n }, () => String.fromCharCode(33 + int(94)))
+      .join('')
+      .replace(/[.*>\s]/g, 'x');
+  const badToken = () =>
+    pick([
+      'é',
+      'a?b',
+      'x=1',
+      '%ZZ',
+      '$sys',
+      'ω'.repeat(50),
+      'y'.repeat(LONG_TOKEN_CHARS),
+      '-1',
+      '99999999999999999999',
+      '0x1f',
+      'null',
+      junk(8),
+    ]);
   const wrongType = () => pick<unknown>(['str', 42, -1.5, true, null, [1, 2], [], { a: { b: [1] } }, '']);
   const good = (_t: FuzzTarget) => ({ params: {}, token: { sub: 'fuzz', roles: ['customer:read', 'customer:write'], exp: 4_102_444_800 } });
   const generators: [string, (t: FuzzTarget) => FuzzRequest][] = [
-    ['bad subject', (t) => ({ category: 'bad subject', subject: `${pick(['get', 'call', 'access', 'auth'])}.${t.name}.${badToken()}${rnd() < 0.5 ? `.${badToken()}` : ''}`, payload: '{}' })],
-    ['unknown method', (t) => ({ category: 'unknown method', subject: `call.${pick(t.rids)}.${junk(6)}`, payload: JSON.stringify(good(t)) })],
-    ['invalid rid', (t) => ({ category: 'invalid rid', subject: `${pick(['get', 'access'])}.${t.name}.${pick(['customer', 'book', 'user', 'customers', 'books'])}.${badToken()}`, payload: '{}' })],
+    [
+      'bad subject',
+      (t) => ({
+        category: 'bad subject',
+        subject: `${pick(['get', 'call', 'access', 'auth'])}.${t.name}.${badToken()}${rnd() < 0.5 ? `.${badToken()}` : ''}`,
+        payload: '{}',
+      }),
+    ],
+    [
+      'unknown method',
+      (t) => ({ category: 'unknown method', subject: `call.${pick(t.rids)}.${junk(6)}`, payload: JSON.stringify(good(t)) }),
+    ],
+    [
+      'invalid rid',
+      (t) => ({
+        category: 'invalid rid',
+        subject: `${pick(['get', 'access'])}.${t.name}.${pick(['customer', 'book', 'user', 'customers', 'books'])}.${badToken()}`,
+        payload: '{}',
+      }),
+    ],
     [
       'truncated json',
       (t) => {
-        const full = JSON.stringify({ params: { name: 'x'.repeat(int(50)), email: 'a@b.c', tags: ['v'] }, token: good(t).token, cid: 'c1', query: 'q=a' });
-        return { category: 'truncated json', subject: `call.${pick(t.rids)}.${pick(t.methods)}`, payload: full.slice(0, 1 + int(full.length - 2)) };
+        const full = JSON.stringify({
+          params: { name: 'x'.repeat(int(50)), email: 'a@b.c', tags: ['v'] },
+          token: good(t).token,
+          cid: 'c1',
+          query: 'q=a',
+        });
+        return {
+          category: 'truncated json',
+          subject: `call.${pick(t.rids)}.${pick(t.methods)}`,
+          payload: full.slice(0, 1 + int(full.length - 2)),
+        };
       },
     ],
-    ['garbage bytes', (t) => ({ category: 'garbage bytes', subject: `${pick(['get', 'call', 'access'])}.${pick(t.rids)}${rnd() < 0.5 ? `.${pick(t.methods)}` : ''}`, payload: Uint8Array.from({ length: 1 + int(300) }, () => int(256)) })],
+    [
+      'garbage bytes',
+      (t) => ({
+        category: 'garbage bytes',
+        subject: `${pick(['get', 'call', 'access'])}.${pick(t.rids)}${rnd() < 0.5 ? `.${pick(t.methods)}` : ''}`,
+        payload: Uint8Array.from({ length: 1 + int(300) }, () => int(256)),
+      }),
+    ],
     [
       'wrong types',
       (t) => {
         const member = pick(['params', 'token', 'cid', 'query', 'isHttp', 'header', 'host', 'uri', 'remoteAddr']);
         const body: Record<string, unknown> = { ...good(t), [member]: wrongType() };
         const type = pick(['get', 'call', 'access']);
-        return { category: 'wrong types', subject: `${type}.${pick(t.rids)}${type === 'call' ? `.${pick(t.methods)}` : ''}`, payload: JSON.stringify(body) };
+        return {
+          category: 'wrong types',
+          subject: `${type}.${pick(t.rids)}${type === 'call' ? `.${pick(t.methods)}` : ''}`,
+          payload: JSON.stringify(body),
+        };
       },
     ],
     [
@@ -104,7 +166,17 @@ export function* fuzzRequests(targets: readonly FuzzTarget[], count: number, see
       (t) => ({
         category: 'bad params',
         subject: `call.${pick(t.rids)}.${pick(t.methods)}`,
-        payload: JSON.stringify({ ...good(t), params: { name: wrongType(), email: pick(['not-an-email', '', 'a@'.repeat(200), 7]), tags: wrongType(), version: wrongType(), title: wrongType(), [junk(5)]: 1 } }),
+        payload: JSON.stringify({
+          ...good(t),
+          params: {
+            name: wrongType(),
+            email: pick(['not-an-email', '', 'a@'.repeat(200), 7]),
+            tags: wrongType(),
+            version: wrongType(),
+            title: wrongType(),
+            [junk(5)]: 1,
+          },
+        }),
       }),
     ],
     [
@@ -112,7 +184,13 @@ export function* fuzzRequests(targets: readonly FuzzTarget[], count: number, see
       (t) => ({
         category: 'huge token',
         subject: `${pick(['get', 'call', 'access'])}.${pick(t.rids)}${rnd() < 0.5 ? `.${pick(t.methods)}` : ''}`,
-        payload: JSON.stringify({ params: {}, token: rnd() < 0.5 ? 'e'.repeat(100_000 + int(100_000)) : { sub: 's'.repeat(100_000), roles: Array.from({ length: 5000 }, () => 'customer:read') } }),
+        payload: JSON.stringify({
+          params: {},
+          token:
+            rnd() < 0.5
+              ? 'e'.repeat(100_000 + int(100_000))
+              : { sub: 's'.repeat(100_000), roles: Array.from({ length: 5000 }, () => 'customer:read') },
+        }),
       }),
     ],
     [
@@ -120,7 +198,26 @@ export function* fuzzRequests(targets: readonly FuzzTarget[], count: number, see
       (t) => ({
         category: 'invalid query',
         subject: `get.${pick(t.rids)}`,
-        payload: JSON.stringify({ token: good(t).token, query: pick(['q=%ZZ', 'limit=abc', 'limit=-5', 'limit=100000', 'offset=1e99', 'sort=evil;drop', 'sort=-', 'active=maybe', 'x=1&x=2', 'q=' + 'a'.repeat(20_000), 'tag=', '&&&', '=', 'q=a&q=b', junk(30)]) }),
+        payload: JSON.stringify({
+          token: good(t).token,
+          query: pick([
+            'q=%ZZ',
+            'limit=abc',
+            'limit=-5',
+            'limit=100000',
+            'offset=1e99',
+            'sort=evil;drop',
+            'sort=-',
+            'active=maybe',
+            'x=1&x=2',
+            'q=' + 'a'.repeat(20_000),
+            'tag=',
+            '&&&',
+            '=',
+            'q=a&q=b',
+            junk(30),
+          ]),
+        }),
       }),
     ],
     [
@@ -131,7 +228,11 @@ export function* fuzzRequests(targets: readonly FuzzTarget[], count: number, see
         payload: JSON.stringify({
           cid: pick(['c1', 'x'.repeat(300), 'é']),
           params: pick<unknown>([{ token: pick(['a.b.c', 'eyJ' + junk(200), 'x'.repeat(20_000), 42]) }, null, 'str', {}]),
-          header: pick<unknown>([{ Authorization: [pick(['Bearer', 'Bearer ' + 'x'.repeat(40_000), 'Basic Zm9vOmJhcg==', 'Bearer a.b.c'])] }, { Cookie: ['hub_access_token=' + junk(50)] }, {}]),
+          header: pick<unknown>([
+            { Authorization: [pick(['Bearer', 'Bearer ' + 'x'.repeat(40_000), 'Basic Zm9vOmJhcg==', 'Bearer a.b.c'])] },
+            { Cookie: ['hub_access_token=' + junk(50)] },
+            {},
+          ]),
           isHttp: rnd() < 0.5,
         }),
       }),
@@ -143,11 +244,29 @@ export function* fuzzRequests(targets: readonly FuzzTarget[], count: number, see
         const jwt = forgedToken(rnd, o.issuer);
         return rnd() < 0.5
           ? { category: 'forged token', subject: `auth.${idp.name}.login`, payload: JSON.stringify({ cid: 'c1', params: { token: jwt } }) }
-          : { category: 'forged token', subject: `auth.${idp.name}.header`, payload: JSON.stringify({ cid: 'c1', header: { Authorization: [`Bearer ${jwt}`] }, isHttp: true }) };
+          : {
+              category: 'forged token',
+              subject: `auth.${idp.name}.header`,
+              payload: JSON.stringify({ cid: 'c1', header: { Authorization: [`Bearer ${jwt}`] }, isHttp: true }),
+            };
       },
     ],
-    ['deep nesting', (t) => ({ category: 'deep nesting', subject: `call.${pick(t.rids)}.${pick(t.methods)}`, payload: `{"params":${'['.repeat(100 + int(50_000))}` })],
-    ['oversized', (t) => ({ category: 'oversized', subject: `call.${pick(t.rids)}.${pick(t.methods)}`, payload: JSON.stringify({ params: { name: 'o'.repeat(OVERSIZED_BYTES) } }) })],
+    [
+      'deep nesting',
+      (t) => ({
+        category: 'deep nesting',
+        subject: `call.${pick(t.rids)}.${pick(t.methods)}`,
+        payload: `{"params":${'['.repeat(100 + int(50_000))}`,
+      }),
+    ],
+    [
+      'oversized',
+      (t) => ({
+        category: 'oversized',
+        subject: `call.${pick(t.rids)}.${pick(t.methods)}`,
+        payload: JSON.stringify({ params: { name: 'o'.repeat(OVERSIZED_BYTES) } }),
+      }),
+    ],
   ];
   for (let i = 0; i < count; i++) {
     // Oversized ones are 1 in 100 (each is 600 KiB on the wire); the rest evenly.

@@ -42,7 +42,9 @@ export async function memoryAfterGc(p: ServiceProcess): Promise<Memory> {
     });
   try {
     await call('HeapProfiler.collectGarbage');
-    const r = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result?: { value?: string } };
+    const r = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as {
+      result?: { value?: string };
+    };
     const m = JSON.parse(r.result?.value ?? '{}') as Partial<Memory>;
     if (m.rss === undefined || m.heapUsed === undefined) throw new Error('process.memoryUsage() not readable');
     return { rss: m.rss, heapUsed: m.heapUsed };

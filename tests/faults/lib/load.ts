@@ -6,7 +6,13 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cleanup } from '@hub/testkit';
 
 /** The connection token Resgate would pass for a user who may read and write customers. */
-export const WRITER = { sub: 'fault-writer', username: 'fault-writer', roles: ['customer:read', 'customer:write'], exp: 4_102_444_800, sid: null };
+export const WRITER = {
+  sub: 'fault-writer',
+  username: 'fault-writer',
+  roles: ['customer:read', 'customer:write'],
+  exp: 4_102_444_800,
+  sid: null,
+};
 
 export interface Outcome {
   readonly at: number;
@@ -24,7 +30,12 @@ export interface Reply {
 }
 
 /** One RES request over NATS, as Resgate sends it; never rejects. */
-export async function resRequest(nc: NatsConnection, subject: string, body: unknown, timeoutMs = 3000): Promise<{ ms: number; result: string; reply?: Reply }> {
+export async function resRequest(
+  nc: NatsConnection,
+  subject: string,
+  body: unknown,
+  timeoutMs = 3000,
+): Promise<{ ms: number; result: string; reply?: Reply }> {
   const t0 = performance.now();
   try {
     const msg = await nc.request(subject, typeof body === 'string' ? body : JSON.stringify(body), { timeout: timeoutMs });
@@ -33,7 +44,12 @@ export async function resRequest(nc: NatsConnection, subject: string, body: unkn
   } catch (err) {
     const name = (err as Error).name;
     const msg = (err as Error).message;
-    const result = name === 'TimeoutError' || /timeout/i.test(msg) ? 'timeout' : name === 'NoRespondersError' || /no responders/i.test(msg) ? 'noResponders' : `failed:${msg}`;
+    const result =
+      name === 'TimeoutError' || /timeout/i.test(msg)
+        ? 'timeout'
+        : name === 'NoRespondersError' || /no responders/i.test(msg)
+          ? 'noResponders'
+          : `failed:${msg}`;
     return { ms: performance.now() - t0, result };
   }
 }
@@ -41,7 +57,9 @@ export async function resRequest(nc: NatsConnection, subject: string, body: unkn
 /** Connections of the drill's own, closed when the test ends. */
 export async function natsClients(url: string, n: number): Promise<NatsConnection[]> {
   return Promise.all(
-    Array.from({ length: n }, async (_, i) => cleanup(await connect({ servers: url.split(','), name: `fault-load-${String(i)}`, maxReconnectAttempts: -1 }), (c) => c.close())),
+    Array.from({ length: n }, async (_, i) =>
+      cleanup(await connect({ servers: url.split(','), name: `fault-load-${String(i)}`, maxReconnectAttempts: -1 }), (c) => c.close()),
+    ),
   );
 }
 

@@ -47,7 +47,11 @@ export async function drillServers(prefix: string): Promise<DrillServers> {
 }
 
 /** A Resgate on `natsUrl`, supervised as `make up` does (restarted when it exits, after NATS is healthy). */
-export async function drillResgate(natsUrl: string, natsMonitorUrl: string | undefined, log: string[] = []): Promise<RunningServer & { readonly http: string; readonly ws: string }> {
+export async function drillResgate(
+  natsUrl: string,
+  natsMonitorUrl: string | undefined,
+  log: string[] = [],
+): Promise<RunningServer & { readonly http: string; readonly ws: string }> {
   const port = await freePort();
   const server = await startResgate({
     port,
