@@ -57,7 +57,12 @@ export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
   // — and the gateway — come back that much sooner (the fault suite's R2).
   const log: LogSink = (name, line) => {
     o.log(name, line);
-    if (LOST_NATS.test(line) && proc.pid !== undefined && !proc.stopping) process.kill(proc.pid, 'SIGKILL');
+    if (!LOST_NATS.test(line) || proc.pid === undefined || proc.stopping) return;
+    try {
+      process.kill(proc.pid, 'SIGKILL');
+    } catch {
+      // It exited meanwhile: the supervisor restarts it all the same.
+    }
   };
   const proc = ManagedProcess.start({
     name: 'resgate', command: bin.resgate, args: resgateArgs(o), restart: o.restart ?? true, log,
