@@ -5,7 +5,7 @@ NODE_TS := node --import tsx
 BENCH ?= all
 SEED_TOKEN_FILE ?= .run/seed/token.json
 
-.PHONY: help install install-jaeger install-docker install-browser up up-prod build down seed test test-observability test-stack test-containers test-web lint typecheck unit bench clean
+.PHONY: help install install-jaeger install-docker install-browser up up-prod build down seed test test-faults test-observability test-stack test-containers test-web lint typecheck unit bench clean
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,8 +43,12 @@ seed: ## Load the demo data (customers, products, promotions) into a running `ma
 test: install ## Lint, typecheck, then all tests against real servers
 	@echo "==> lint" && npm run --silent lint
 	@echo "==> typecheck" && npm run --silent typecheck
+	@echo "==> npm audit (production dependencies)" && npm run --silent audit:prod
 	@echo "==> tests" && npx vitest run
 	@echo "==> supervision (a make up of its own: kill -9 drills)" && npx vitest run --config vitest.supervision.config.ts
+
+test-faults: install ## Fault drills R1–R6 on private loopback servers, one figures line per drill; fails on any loss (< 8 min)
+	@timeout --kill-after=30 600 npx vitest run --config vitest.faults.config.ts
 
 test-observability: install-jaeger ## Traces end to end: services → OTLP → Jaeger v2, checked through its query API
 	@timeout 900 npx vitest run --config vitest.observability.config.ts

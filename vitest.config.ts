@@ -6,8 +6,9 @@ export default defineConfig({
   test: {
     include: ['shared/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
     // Their own make targets: a whole `make up` of its own (vitest.supervision.config.ts, make test
-    // runs it after this suite) and the traces suite (make test-observability, bounded, in .ci/run).
-    exclude: [...configDefaults.exclude, 'tests/supervision/**', 'tests/traces/**'],
+    // runs it after this suite), the traces suite (make test-observability, bounded, in .ci/run) and
+    // the fault drills (make test-faults, vitest.faults.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/supervision/**', 'tests/traces/**', 'tests/faults/**'],
     globalSetup: ['shared/testkit/src/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

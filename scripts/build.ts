@@ -69,7 +69,8 @@ export async function buildTools(): Promise<string[]> {
   return TOOLS.map((t) => t.outfile);
 }
 
-async function bundle(entry: string, outfile: string): Promise<void> {
+/** Bundles one entry file as a service bundle is built (also for test tools: tests/faults). */
+export async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
     entryPoints: [entry],
     outfile,

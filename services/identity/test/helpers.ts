@@ -17,6 +17,8 @@ export interface StartIdentityOptions {
   readonly clockToleranceS?: number;
   /** Start another instance on the same data (name and schema) as an earlier one. */
   readonly scope?: DataScope;
+  /** Where the realm's keys are fetched (default the issuer's certs endpoint). */
+  readonly jwksUrl?: string;
 }
 
 /** A uniquely named identity on its own schema, its back-channel endpoint on a free port. */
@@ -28,7 +30,7 @@ export async function startIdentity(o: StartIdentityOptions = {}) {
       NATS_URL: hub().natsUrl, DATABASE_URL: scope.databaseUrl, LOG_LEVEL: o.logLevel ?? 'warn', KEYCLOAK_ISSUER: o.issuer ?? hub().keycloakIssuer,
       API_AUDIENCE: 'hub-api', ACCESS_TOKEN_COOKIE: 'hub_access_token', BACKCHANNEL_PORT: 0, BACKCHANNEL_HOST: '127.0.0.1',
       JWT_CLOCK_TOLERANCE_S: o.clockToleranceS ?? 30, TOKEN_CACHE_MAX_ENTRIES: 10_000, TOKEN_CACHE_MAX_REFUSED: 2000, TOKEN_CACHE_REFUSED_TTL_MS: 30_000,
-      HUB_PARTITIONS: 8,
+      HUB_PARTITIONS: 8, ...(o.jwksUrl === undefined ? {} : { KEYCLOAK_JWKS_URL: o.jwksUrl }),
     },
   });
   cleanup(identity, (i) => i.close());

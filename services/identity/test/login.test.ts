@@ -69,10 +69,10 @@ describe('identity login and profiles', () => {
     expect(await errorCode(rc.call(rid, 'set', { preferences: { 'bad key': 1 } }))).toBe('system.invalidParams');
   });
 
-  it('a key set that cannot be fetched is an internal error, not an invalid token', async () => {
+  it('a key set that cannot be fetched is hub.unavailable (retry), not an invalid token', async () => {
     // Intent: a Keycloak outage must not look like the user's bad credentials.
     const { name } = await startIdentity({ issuer: 'http://127.0.0.1:1/realms/servicehub' });
     const client = await openClient();
-    expect(await errorCode(login(client, name, (await userToken('reader')).access_token))).toBe('system.internalError');
+    expect(await errorCode(login(client, name, (await userToken('reader')).access_token))).toBe('hub.unavailable');
   });
 });

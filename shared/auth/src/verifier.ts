@@ -3,7 +3,7 @@
  * deprecated): signature against the realm's JWKS, issuer pinned, audience (or `azp`) checked,
  * algorithms limited to asymmetric ones, `exp`/`nbf` with a small clock skew.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { keycloakClaims, type KeycloakClaims } from './claims.ts';
 
 /** Asymmetric JWS algorithms only: never `none`, never HS* (an HMAC "signed" with the public key). */
@@ -78,6 +78,32 @@ function failure(err: unknown): TokenError {
   return new TokenError('unavailable', 'Key set unavailable', { cause: err });
 }
 
+/** Failures of the key lookup itself (not of the fetch): the token's key is not in a set we have. */
+const keyFailure = (err: unknown): boolean =>
+  err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported;
+
+/**
+ * Keycloak away: jose refetches a key set older than its max age before using it, and a failed
+ * fetch would refuse every token. Instead the last key set fetched keeps verifying the tokens it
+ * covers until Keycloak answers again (a token whose key it lacks still fails as unavailable: we
+ * cannot know whether a new key exists).
+ */
+function staleIfUnreachable(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (err) {
+      const last = remote.jwks();
+      if (keyFailure(err) || last === undefined) throw err;
+      try {
+        return await createLocalJWKSet(last)(header, token);
+      } catch {
+        throw err; // the fetch's failure: unavailable
+      }
+    }
+  };
+}
+
 /**
  * @example
  * const verifier = createTokenVerifier({ issuer: 'http://localhost:8180/realms/servicehub' });
@@ -91,10 +117,11 @@ export function createTokenVerifier(o: VerifierOptions): TokenVerifier {
     cacheMaxAge: o.jwksCacheMaxAgeMs ?? JWKS_CACHE_MAX_AGE_MS,
     timeoutDuration: o.jwksTimeoutMs ?? JWKS_TIMEOUT_MS,
   });
+  const keys = staleIfUnreachable(jwks);
   const options = { issuer: o.issuer, algorithms: [...(o.algorithms ?? ASYMMETRIC_ALGORITHMS)], clockTolerance: o.clockToleranceS ?? CLOCK_TOLERANCE_S };
   const verifyJwt = async (jwt: string): Promise<JWTPayload> => {
     try {
-      return (await jwtVerify(jwt, jwks, { ...options, requiredClaims: ['exp'] })).payload;
+      return (await jwtVerify(jwt, keys, { ...options, requiredClaims: ['exp'] })).payload;
     } catch (err) {
       throw failure(err);
     }
@@ -114,7 +141,7 @@ export function createTokenVerifier(o: VerifierOptions): TokenVerifier {
     async verifyLogoutToken(jwt) {
       let payload: JWTPayload;
       try {
-        payload = (await jwtVerify(jwt, jwks, options)).payload;
+        payload = (await jwtVerify(jwt, keys, options)).payload;
       } catch (err) {
         throw failure(err);
       }

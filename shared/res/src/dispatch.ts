@@ -167,7 +167,8 @@ function fail(req: Req, err: unknown): Outcome {
       req.setStatus(503);
       req.setHeader('Retry-After', String(RETRY_AFTER_S));
     }
-    req.log.warn({ err: (err as Error).cause ?? err }, 'unavailable');
+    // Debug only: the dependency logs its outage once (not once per request that met it).
+    req.log.debug({ err: (err as Error).cause ?? err }, 'unavailable');
     return { kind: 'error', error };
   }
   if (err instanceof ResUsageError) req.log.error({ err }, `SDK misuse: ${err.message}`);

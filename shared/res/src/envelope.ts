@@ -51,6 +51,37 @@ export interface RequestEnvelope {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Deepest nesting of arrays and objects a request may have (the envelope is 1, its params 2...).
+ * Real requests are a few levels deep; a deeply nested payload is refused before it is parsed, so
+ * neither the parser nor any recursive walk after it (validation, value checks) pays for it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** True when the JSON text nests deeper than `max` (brackets inside strings do not count). One pass, no allocation. */
+export function nestsDeeperThan(payload: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i];
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) inString = true;
+    else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+      if (++depth > max) return true;
+    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
 function optString(o: Record<string, unknown>, key: string, code: string): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
@@ -68,14 +99,25 @@ function headerOf(v: unknown): Record<string, readonly string[]> | undefined {
   return v as Record<string, readonly string[]>;
 }
 
+/** A connection id names a subject (`conn.<cid>.token`): one valid subject token, else a forged request. */
+function cidOf(o: Record<string, unknown>): string | undefined {
+  const cid = optString(o, 'cid', ErrorCode.InvalidParams);
+  if (cid !== undefined && !isValidPart(cid)) throw new ResError(ErrorCode.InvalidParams, 'Invalid request: "cid" is not a connection id');
+  return cid;
+}
+
 /**
- * Decodes a request payload. Empty → all members absent. Not JSON, not an object, or a member
- * of the wrong type → `system.invalidParams` (`system.invalidQuery` for the query member).
+ * Decodes a request payload. Empty → all members absent. Not JSON, nested deeper than
+ * MAX_JSON_DEPTH, not an object, or a member of the wrong type → `system.invalidParams`
+ * (`system.invalidQuery` for the query member).
  * @example parseEnvelope(new TextEncoder().encode('{"params":{"a":1},"cid":"c1"}'))
  */
 export function parseEnvelope(payload: Uint8Array): RequestEnvelope {
   let o: Record<string, unknown> = {};
   if (payload.length > 0) {
+    if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+      throw new ResError(ErrorCode.InvalidParams, `Invalid request: nested deeper than ${String(MAX_JSON_DEPTH)} levels`);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(decoder.decode(payload));
@@ -94,7 +136,7 @@ export function parseEnvelope(payload: Uint8Array): RequestEnvelope {
     // The protocol: the token MAY be omitted when the connection has none; both read as null.
     token: o.token ?? null,
     query: optString(o, 'query', ErrorCode.InvalidQuery),
-    cid: optString(o, 'cid', ErrorCode.InvalidParams),
+    cid: cidOf(o),
     isHttp,
     header: headerOf(o.header),
     host: optString(o, 'host', ErrorCode.InvalidParams),

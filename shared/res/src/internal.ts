@@ -10,9 +10,12 @@ export { runService, SHUTDOWN_SIGNALS, EXIT_GRACE_MS } from './run.ts';
 export type { RunOptions, Runnable } from './run.ts';
 export { ConfigError, EXIT_CONFIG, loadEnv } from './config.ts';
 export { AUTO_TIMEOUT_EXTEND_MS, CLOSE_TIMEOUT_MS, MAX_REQUEST_BYTES, RESGATE_REQUEST_TIMEOUT_MS } from './options.ts';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './envelope.ts';
 export type { NatsOption } from './options.ts';
 export type { ConnectOptions } from './system.ts';
 export { connectForever } from './system.ts';
+export { retryUntil, reasonOf, redactUrls, RETRY_INITIAL_MS, RETRY_MAX_MS } from './backoff.ts';
+export type { RetryOptions } from './backoff.ts';
 export type {
   AnyParams,
   EventKind,

@@ -25,17 +25,17 @@ export interface RunOptions {
 
 /**
  * Starts the service; on the first signal closes it (stop intake, finish handlers, drain) and
- * exits 0; a second signal exits 1 at once. A failed start exits 1.
+ * exits 0; a second signal exits 1 at once. A failed start exits 1 (one ended by a signal exits 0).
  * @example await runService(createService({ name: 'library', resources }));
  */
 export async function runService(service: Runnable, opts: RunOptions = {}): Promise<void> {
-  let stopping = false;
+  const state = { stopping: false }; // an object: set by a signal while start() awaits
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (state.stopping) {
       service.log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    state.stopping = true;
     service.log.info({ signal }, 'shutting down');
     void (async () => {
       let code = 0;
@@ -54,6 +54,7 @@ export async function runService(service: Runnable, opts: RunOptions = {}): Prom
   try {
     await service.start();
   } catch (err) {
+    if (state.stopping) return; // a signal ended the start (e.g. while waiting for a server): the close path exits
     service.log.fatal({ err }, 'service failed to start');
     process.exit(1);
   }

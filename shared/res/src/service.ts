@@ -58,6 +58,8 @@ export class Service implements ServiceScope {
   #subs: Subscription[] = [];
   #state: State = 'idle';
   #closing: Promise<void> | undefined;
+  /** Ends a start still waiting for NATS when the service is closed. */
+  readonly #abort = new AbortController();
 
   constructor(options: ServiceOptions) {
     this.#options = options;
@@ -160,7 +162,8 @@ export class Service implements ServiceScope {
     const n = this.#options.nats ?? { servers: 'nats://127.0.0.1:4222' };
     const queue = this.#options.queueGroup === undefined ? this.name : (this.#options.queueGroup ?? undefined);
     try {
-      this.#nc = isConnection(n) ? n : await connectForever(n, this.name);
+      // NATS not reachable yet: wait (backoff, one log line) rather than fail the start.
+      this.#nc = isConnection(n) ? n : await connectForever(n, this.name, { log: this.log, signal: this.#abort.signal });
       this.#subs = this.#subscribe(queue);
       // The server has our subscriptions before any gateway is told to fetch again.
       await this.connection.flush();
@@ -240,6 +243,7 @@ export class Service implements ServiceScope {
   }
 
   async #close(): Promise<void> {
+    this.#abort.abort(new ResUsageError(`service ${this.name} closed while starting`));
     if (this.#state === 'idle') {
       this.#state = 'closed';
       return;

@@ -4,6 +4,7 @@
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { retryUntil } from './backoff.ts';
 import { ResUsageError } from './errors.ts';
 import { isValidPart } from './pattern.ts';
 
@@ -46,6 +47,13 @@ export function resetMessage(resources: readonly string[], access: readonly stri
   return { subject: 'system.reset', payload: JSON.stringify(payload) };
 }
 
+/**
+ * Wait between two reconnect attempts to the same server. nats.js's default (2 s) keeps a service
+ * away up to 2 s after a restarted NATS is back (R2 of the fault suite); an attempt is one refused
+ * loopback or LAN connect, cheap enough every 250 ms (nats.js adds its jitter).
+ */
+export const RECONNECT_WAIT_MS = 250;
+
 /** Connect options for a connection the service owns. */
 export interface ConnectOptions {
   readonly servers: string | readonly string[];
@@ -56,11 +64,22 @@ export interface ConnectOptions {
 }
 
 /**
- * Connects, reconnecting forever: a service that gives up silently stops serving.
- * @example const nc = await connectForever({ servers: 'nats://127.0.0.1:4222' }, 'library');
+ * Connects, reconnecting forever: a service that gives up silently stops serving. With `log`, a
+ * server not reachable yet is waited for (capped exponential backoff, one log line) instead of
+ * failing the start; `signal` ends that wait.
+ * @example const nc = await connectForever({ servers: 'nats://127.0.0.1:4222' }, 'library', { log });
  */
-export function connectForever(o: ConnectOptions, name: string): Promise<NatsConnection> {
-  return connect({ ...o, servers: [o.servers].flat(), name: o.name ?? name, maxReconnectAttempts: -1 });
+export function connectForever(o: ConnectOptions, name: string, wait?: { log: Logger; signal?: AbortSignal }): Promise<NatsConnection> {
+  const servers = [o.servers].flat();
+  const once = () => connect({ ...o, servers, name: o.name ?? name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS });
+  if (wait === undefined) return once();
+  return retryUntil(once, {
+    what: `NATS at ${servers.join(',')}`,
+    log: wait.log,
+    // Refused or timed out: the server is not there yet. A bad URL or bad credentials fail at once.
+    retryable: (err) => (err as Error | null)?.name === 'ConnectionError' || (err as Error | null)?.name === 'TimeoutError',
+    ...(wait.signal ? { signal: wait.signal } : {}),
+  });
 }
 
 /**

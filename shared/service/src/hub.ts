@@ -2,13 +2,29 @@
  * A defined service, made real: configuration read, data opened, declarations bound, the RES
  * service built. `runMain` does this for `main.ts`; tests and tools call `createHubService`
  * with overrides (a unique name, configuration values).
+ *
+ * Dependencies that are not there yet are waited for, not fatal: `start()` retries the store's
+ * opening (Postgres migrations, the outbox relay's NATS), the NATS connection and the first lease
+ * tick with capped exponential backoff — one log line each says what it waits for — while the ops
+ * server answers /healthz and a /readyz that names what is missing. Once running, a lost server
+ * makes requests that need it answer `hub.unavailable` and everything reconnects by itself.
  */
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createCache, type Cache } from '@hub/cache';
 import { configOrExit, createService, runService, type Resource, type ServiceScope } from '@hub/res';
-import { loadEnv, type Runnable, type Service, type ServiceOptions } from '@hub/res/internal';
-import { bindContext, createDb, isBindable, Leases, openStore, type BindContext, type RelayFaults, type Store } from '@hub/store';
+import { isResError, loadEnv, retryUntil, type Runnable, type Service, type ServiceOptions } from '@hub/res/internal';
+import {
+  bindContext,
+  createDb,
+  createStore,
+  isBindable,
+  isUnavailable,
+  Leases,
+  type BindContext,
+  type RelayFaults,
+  type Store,
+} from '@hub/store';
 import { metricsOf, observe, startOps, telemetryFor, type OpsSettings } from './ops.ts';
 import { LEASE_TTL_MS, Ownership } from './ownership.ts';
 import type { OpsServer } from '@hub/telemetry';
@@ -47,6 +63,13 @@ export function configSchemaOf(def: Pick<ServiceDefinition<z.ZodObject, object>,
   return s;
 }
 
+/** Worth waiting out at start: a database or NATS server that is not reachable (yet). */
+function transient(err: unknown): boolean {
+  if (isResError(err)) return err.code === 'hub.unavailable';
+  const name = (err as Error | null)?.name;
+  return isUnavailable(err) || name === 'ConnectionError' || name === 'TimeoutError';
+}
+
 interface Closeable {
   close(): unknown;
 }
@@ -64,6 +87,8 @@ export class HubService<D extends object> implements Runnable {
   #opsServer: OpsServer | undefined;
   #closing: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
+  /** Ends the start's waits when the service is closed meanwhile. */
+  readonly #abort = new AbortController();
 
   constructor(
     readonly name: string,
@@ -120,9 +145,14 @@ export class HubService<D extends object> implements Runnable {
         log: this.log,
       });
     }
-    await this.#service.start();
+    const wait = { log: this.log, signal: this.#abort.signal, retryable: transient };
+    const store = this.data.storeIfAny;
+    // Migrations before anything is served; the relay needs NATS too (the reason says which is away).
+    if (store !== undefined) await retryUntil(() => store.open(), { ...wait, what: 'Postgres (migrations) and NATS (outbox relay)' });
+    await this.#service.start(); // waits for NATS itself
     if (o !== undefined) observe(o.telemetry, this.#service, this.data.storeIfAny, this.data.cache, this.#ownership);
-    await this.#ownership?.start(this.#service.connection);
+    const own = this.#ownership;
+    if (own !== undefined) await retryUntil(() => own.start(this.#service.connection), { ...wait, what: 'Postgres (partition leases)' });
     for (const fn of this.#onStart) fn(this.#service);
     await this.#started?.();
   }
@@ -130,8 +160,10 @@ export class HubService<D extends object> implements Runnable {
   /** Stops intake, finishes in-flight handlers, drains NATS, then closes what was opened, last first. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      // A close during the start (a signal right after "serving", while `started` still runs)
-      // lets the start finish first: tearing its dependencies down under it fails it half-way.
+      // The start's waits for a dependency end now; a start past them (a signal right after
+      // "serving", while `started` still runs) finishes first: tearing its dependencies down under
+      // it would fail it half-way.
+      this.#abort.abort(new Error(`service ${this.name} closed while starting`));
       await this.#starting?.catch(() => undefined);
       // Partitions first: their requests move to the other instances without a failure.
       await this.#ownership?.leave();
@@ -197,7 +229,8 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
     let cache: Cache | undefined;
     if (def.data) {
       const migrations = typeof def.data.migrations === 'string' ? def.data.migrations : fileURLToPath(def.data.migrations);
-      store = await openStore({
+      // Opened (migrated, relaying) by start(), which waits for Postgres and NATS if they are away.
+      store = createStore({
         service: name,
         schema: o.schema ?? name,
         databaseUrl: config.DATABASE_URL ?? '',
@@ -277,7 +310,8 @@ export async function createHubService<C extends z.ZodObject, D extends object>(
 
 /**
  * The whole of a service's `main.ts`: configuration from the environment (a bad one stops the
- * process with exit code 78 and a line per variable), data opened, serving until SIGINT/SIGTERM.
+ * process with exit code 78 and a line per variable), data opened (waiting for servers that are
+ * not up yet), serving until SIGINT/SIGTERM.
  * @example await runMain(customerService);
  */
 export async function runMain<C extends z.ZodObject, D extends object>(defined: Defined<C, D>): Promise<void> {

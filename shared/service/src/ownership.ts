@@ -167,7 +167,10 @@ export class Ownership implements RequestGate, Placement {
     const h = this.#held.get(p);
     const reply = msg.reply ?? '';
     const now = performance.now();
-    if (h !== undefined && h.admitting && (now < h.validUntil || (this.#degraded && msg.subject.startsWith('get.')))) {
+    // Leases unreachable (Postgres away): a held partition stays admitted — gets are answered
+    // (from the cache), calls fail fast at their fence with hub.unavailable instead of timing out.
+    // A takeover notice (below) ends that if another instance could take the partition.
+    if (h !== undefined && h.admitting && (now < h.validUntil || this.#degraded)) {
       const prefix = prefixOf(reply);
       if (this.#beforeCut(h, prefix, reply, msg)) return false;
       h.last.set(prefix, { reply, at: now });
@@ -220,7 +223,8 @@ export class Ownership implements RequestGate, Placement {
     const svc = this.#o.service;
     this.#subs = [
       nc.subscribe(`_HUB.${svc}.own`, {
-        callback: () => {
+        callback: (_e, m) => {
+          this.#takenOver(m);
           this.#tickSoon();
         },
       }),
@@ -243,6 +247,7 @@ export class Ownership implements RequestGate, Placement {
   async leave(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (!this.#started) return; // never joined (stopped while waiting for Postgres): nothing to hand over
     clearInterval(this.#timer);
     await this.#ticking;
     try {
@@ -273,6 +278,26 @@ export class Ownership implements RequestGate, Placement {
     }
     if (typeof n.key !== 'string' || typeof n.payload !== 'string' || !this.owns(n.key)) return;
     this.#notices.get(n.key)?.(n.payload);
+  }
+
+  /**
+   * Another instance took a partition over from an expired owner. If that was us (our leases are
+   * unreachable, so we still hold it locally), we stop answering it now: our fast refusals must
+   * not race the new owner's answers.
+   */
+  #takenOver(m: Msg): void {
+    if (m.data.length === 0) return;
+    let n: { took?: unknown; epoch?: unknown; by?: unknown };
+    try {
+      n = m.json();
+    } catch {
+      return;
+    }
+    if (typeof n.took !== 'number' || typeof n.epoch !== 'number' || n.by === this.me) return;
+    const h = this.#held.get(n.took);
+    if (h === undefined || h.epoch >= n.epoch) return;
+    this.#held.delete(n.took);
+    this.#o.log.warn({ partition: n.took, by: n.by }, 'partition taken over by another instance');
   }
 
   /** Tells the other instances to look at the leases now (a join, a leave, a release). */
@@ -351,10 +376,19 @@ export class Ownership implements RequestGate, Placement {
     const fresh = kept.filter((k) => now - k.at < KEEP_MS);
     this.#held.set(p, h);
     const prev = a.previous;
+    if (prev.kind === 'expired' && prev.owner === this.me) {
+      // Our own lease ran out while Postgres was away and nobody took it meanwhile (the epoch went
+      // from ours to ours): every request kept meanwhile was kept by us, admitted nowhere — answer all.
+      for (const k of fresh) this.#host?.redeliver(k.msg);
+      this.#o.log.info({ partition: p, epoch: a.epoch, replayed: fresh.length }, 'partition taken back after its lease expired');
+      return true;
+    }
     if (prev.kind === 'expired') {
       // Calls of unknown fate are dropped (answering could apply a write twice); gets are answered:
       // they change nothing, and a gateway whose get after a reset went unanswered stops
       // applying the resource's events.
+      // The expired owner may still hold it locally (its leases unreachable): tell it.
+      this.#nc?.publish(`_HUB.${this.#o.service}.own`, JSON.stringify({ took: p, epoch: a.epoch, by: this.me }));
       const gets = fresh.filter((k) => k.msg.subject.startsWith('get.'));
       for (const k of gets) this.#host?.redeliver(k.msg);
       this.#o.log.warn(

@@ -1,12 +1,16 @@
 /**
  * The one place Postgres errors become RES errors. Clients never see driver messages or SQL:
  * constraint violations name the offending field (the issue format of the runtime's validation),
- * everything else is `system.internalError` with the cause kept for the log.
+ * a database that cannot be reached (or is shutting down) is `hub.unavailable` (retry shortly;
+ * HTTP 503 with Retry-After), everything else is `system.internalError` with the cause kept for
+ * the log.
  */
 import { isResError, ResError } from '@hub/res/internal';
 
 interface PgErrorLike {
   code?: unknown;
+  message?: unknown;
+  errors?: unknown;
   detail?: unknown;
   column?: unknown;
   constraint?: unknown;
@@ -22,7 +26,54 @@ export const SQLSTATE = {
   invalidText: '22P02',
   serializationFailure: '40001',
   deadlock: '40P01',
+  adminShutdown: '57P01',
+  crashShutdown: '57P02',
+  cannotConnectNow: '57P03',
+  tooManyConnections: '53300',
 } as const;
+
+/** Socket errors of a connection that could not be made or was lost (Node's `err.code`). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+/** What node-postgres throws (no code) when its connection is gone or cannot be had in time. */
+const LOST = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended)/;
+
+/** SQLSTATE classes and codes that mean "the database is not reachable right now". */
+function unreachableState(s: string): boolean {
+  return (
+    s.startsWith('08') || // connection exception
+    s === SQLSTATE.adminShutdown ||
+    s === SQLSTATE.crashShutdown ||
+    s === SQLSTATE.cannotConnectNow ||
+    s === SQLSTATE.tooManyConnections
+  );
+}
+
+/**
+ * True when `err` says the database cannot be reached (refused, lost, shutting down, starting up,
+ * out of connections) rather than that the statement was wrong: a retry may succeed.
+ */
+export function isUnavailable(err: unknown): boolean {
+  const e = (err ?? {}) as PgErrorLike;
+  const state = sqlstate(err);
+  if (state !== undefined) return unreachableState(state);
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+  if (typeof e.message === 'string' && LOST.test(e.message)) return true;
+  // Node's happy-eyeballs connect fails with an AggregateError of one error per address.
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every(isUnavailable);
+}
+
+/** The client-facing message of a database outage (no driver text, no address). */
+export const DATABASE_UNAVAILABLE = 'The database is unavailable; retry shortly';
 
 function sqlstate(err: unknown): string | undefined {
   const code = (err as PgErrorLike | null)?.code;
@@ -72,9 +123,9 @@ export function toResError(err: unknown): ResError {
       return ResError.invalidParams('Invalid parameters: a value is too long');
     case SQLSTATE.invalidText:
       return ResError.invalidParams('Invalid parameters: a value has the wrong format');
-    // Lost connections (08xxx, ECONNREFUSED, "Connection terminated"), timeouts and the rest:
-    // internal, the cause logged by the runtime and never shown to the client.
+    // Lost connections (08xxx, 57P0x, ECONNREFUSED, "Connection terminated"): unavailable, a retry
+    // may succeed. The rest: internal, the cause logged by the runtime and never shown to the client.
     default:
-      return ResError.internal(err);
+      return isUnavailable(err) ? ResError.unavailable(DATABASE_UNAVAILABLE, err) : ResError.internal(err);
   }
 }

@@ -23,7 +23,8 @@ export interface MigrateOptions {
  * @example await migrate(db, { dir: fileURLToPath(new URL('../migrations', import.meta.url)) });
  */
 export async function migrate(db: Db, o: MigrateOptions): Promise<void> {
-  const client = await db.pool.connect();
+  const c = await db.checkout(); // its error listener: a server going away mid-migration must not crash us
+  const { client } = c;
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`hub.migrate.${db.schema}`]);
     try {
@@ -41,9 +42,10 @@ export async function migrate(db: Db, o: MigrateOptions): Promise<void> {
       await runner({ ...common, dir: STORE_MIGRATIONS, migrationsTable: 'hub_store_migrations' });
       await runner({ ...common, dir: o.dir, migrationsTable: 'hub_migrations' });
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`hub.migrate.${db.schema}`]);
+      // A lost connection released the lock with the session.
+      if (!c.broken) await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`hub.migrate.${db.schema}`]);
     }
   } finally {
-    client.release();
+    c.release();
   }
 }

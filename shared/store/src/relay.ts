@@ -3,12 +3,15 @@
  * them. At least once: a crash after publishing but before the delete republishes the same rows
  * with the same `Nats-Msg-Id`, which JetStream drops inside its duplicate window. Rows are taken
  * with FOR UPDATE, so relays of several instances serialise instead of reordering.
+ *
+ * Faults: Postgres or NATS away makes a run fail; the rows stay and the poll retries. One line per
+ * outage (`outbox relay failing`), one when a run succeeds again.
  */
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import type { Db } from './db.ts';
+import { Outage, type Db } from './db.ts';
 import { startPublisher, type Publisher } from './publish.ts';
 
 /** Stream holding every service's domain events (`audit.>`). */
@@ -47,6 +50,12 @@ export interface RelayOptions {
 }
 
 export interface Relay {
+  /**
+   * Connects to NATS, makes sure the stream exists and starts relaying (what is pending first).
+   * Until then `poke` and `flush` do nothing: committed rows wait in the outbox. A failed start
+   * leaves nothing open and may be retried.
+   */
+  start(): Promise<void>;
   /** Relay soon (after a commit). Never throws; failures are logged and retried by the poll. */
   poke(): void;
   /** Resolves when everything committed before the call has been relayed (tests, shutdown). */
@@ -85,7 +94,8 @@ const TAKE =
 const bySeq = (a: OutboxRow, b: OutboxRow): number => a.seq.length - b.seq.length || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0);
 
 async function relayBatch(db: Db, publisher: Publisher, faults: RelayFaults | undefined): Promise<number> {
-  const client = await db.pool.connect();
+  const c = await db.checkout(); // the transaction stays open while we publish: its connection may die meanwhile
+  const { client } = c;
   let broken = false;
   try {
     const results = (await client.query(TAKE)) as unknown as [unknown, pg.QueryResult<OutboxRow>];
@@ -100,12 +110,13 @@ async function relayBatch(db: Db, publisher: Publisher, faults: RelayFaults | un
     return rows.length;
   } catch (err) {
     // Not published (or not all acked): the rows stay for the next run.
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
+    if (!c.broken)
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
     throw err;
   } finally {
-    client.release(broken);
+    c.release(broken);
   }
 }
 
@@ -114,42 +125,73 @@ async function relayBatch(db: Db, publisher: Publisher, faults: RelayFaults | un
  * @example const relay = await startRelay(db, { natsUrl }); relay.poke();
  */
 export async function startRelay(db: Db, o: RelayOptions): Promise<Relay> {
-  const nc = await connect({ servers: o.natsUrl.split(','), name: `outbox-relay-${db.schema}`, maxReconnectAttempts: -1 });
-  await ensureStream(nc, o.stream ?? AUDIT_STREAM);
-  const publisher = startPublisher(nc);
+  const relay = createRelay(db, o);
+  await relay.start();
+  return relay;
+}
+
+/** What a started relay has: its connection, publisher and poll. */
+interface Running {
+  readonly nc: NatsConnection;
+  readonly publisher: Publisher;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * A relay not yet started (`start()` connects): a service creates it with its store and starts it
+ * once its dependencies are reachable.
+ * @example const relay = createRelay(db, { natsUrl }); await relay.start();
+ */
+export function createRelay(db: Db, o: RelayOptions): Relay {
+  const outage = new Outage(o.log, 'outbox relay: postgres or NATS');
+  let live: Running | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
-  const loop = async (): Promise<void> => {
+  const loop = async (publisher: Publisher): Promise<void> => {
     do {
       again = false;
       try {
         while (!closed && (await relayBatch(db, publisher, o.faults)) === RELAY_BATCH) {
           /* more pending */
         }
+        outage.ok();
       } catch (err) {
-        o.log?.warn({ err }, 'outbox relay failed; will retry');
+        outage.fault(err, 'relaying the outbox');
         return;
       }
     } while ((again as boolean) && !closed); // `again` is set by run() while we await
   };
   const run = (): Promise<void> => {
+    if (live === undefined) return Promise.resolve();
     if (running) {
       again = true;
       return running;
     }
-    running = loop().finally(() => {
+    running = loop(live.publisher).finally(() => {
       running = undefined;
     });
     return running;
   };
-  const timer = setInterval(() => {
-    void run();
-  }, o.pollMs ?? RELAY_POLL_MS);
   let poked: NodeJS.Timeout | undefined;
-  await run();
   return {
+    start: async () => {
+      if (live !== undefined || closed) return;
+      const nc = await connect({ servers: o.natsUrl.split(','), name: `outbox-relay-${db.schema}`, maxReconnectAttempts: -1 });
+      try {
+        await ensureStream(nc, o.stream ?? AUDIT_STREAM);
+      } catch (err) {
+        await nc.close();
+        throw err;
+      }
+      const timer = setInterval(() => {
+        void run();
+      }, o.pollMs ?? RELAY_POLL_MS);
+      live = { nc, publisher: startPublisher(nc), timer };
+      await run();
+    },
     poke: () => {
+      if (live === undefined) return;
       poked ??= setTimeout(() => {
         poked = undefined;
         void run();
@@ -162,11 +204,14 @@ export async function startRelay(db: Db, o: RelayOptions): Promise<Relay> {
     },
     close: async () => {
       closed = true;
-      clearInterval(timer);
       clearTimeout(poked);
+      const l = live;
+      live = undefined;
+      if (l === undefined) return;
+      clearInterval(l.timer);
       if (running) await running;
-      publisher.close();
-      await nc.drain();
+      l.publisher.close();
+      await l.nc.drain();
     },
   };
 }

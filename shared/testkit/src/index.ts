@@ -21,3 +21,7 @@ export type { DataScope } from './store.ts';
 export { recordRun } from './sweep.ts';
 export { createTestClient, createTestRealm, keycloakAdmin, keycloakLogout, realmIssuer, realmToken, rotateRealmKey } from './identity.ts';
 export type { TestClientOptions } from './identity.ts';
+export { privateNats, privatePostgres, privateRedis } from './private.ts';
+export type { PrivateServer } from './private.ts';
+export { capturedLog } from './logs.ts';
+export type { CapturedLog } from './logs.ts';

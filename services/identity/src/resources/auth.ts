@@ -57,12 +57,15 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
   }
 }
 
-/** A refused token: 401 over HTTP. A key set we cannot fetch is our outage, not the client's fault: 503. */
+/** What a client is told when Keycloak's key set cannot be fetched (a token we have no key for yet). */
+export const SIGN_IN_UNAVAILABLE = 'Sign-in is unavailable: the identity provider cannot be reached; retry shortly';
+
+/**
+ * A refused token: 401 over HTTP. A key set we cannot fetch is our outage, not the client's fault:
+ * hub.unavailable (503 with Retry-After over HTTP) — tokens whose keys are cached still verify.
+ */
 function refused(ctx: AuthCtx, err: TokenError): never {
-  if (err.reason === 'unavailable') {
-    if (ctx.isHttp) ctx.setStatus(503);
-    throw ResError.internal(err);
-  }
+  if (err.reason === 'unavailable') throw ResError.unavailable(SIGN_IN_UNAVAILABLE, err);
   if (ctx.isHttp) ctx.setStatus(401);
   throw new ResError('identity.invalidToken', 'Invalid or expired token');
 }

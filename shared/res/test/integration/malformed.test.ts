@@ -65,6 +65,19 @@ describe('malformed requests', () => {
     expect(await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'small' } })).toEqual({ result: 'small' });
   });
 
+  it('refuses 100,000 levels of nesting before parsing and keeps serving', async () => {
+    // Deep nesting costs the parser and any recursive walk after it; it is refused unparsed.
+    const service = await startService(resources(), { logLevel: 'silent' });
+    const nc = await connectNats();
+    const n = service.name;
+    const deep = `{"params":{"title":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    expect((await rawRequest(nc, `call.${n}.item.1.set`, deep)).error).toEqual({
+      code: 'system.invalidParams',
+      message: 'Invalid request: nested deeper than 64 levels',
+    });
+    expect(await rawRequest(nc, `call.${n}.item.1.set`, { params: { title: 'flat' } })).toEqual({ result: 'flat' });
+  });
+
   it('answers invalid resource IDs with system.notFound and keeps serving', async () => {
     // Wildcards, `?` and non-ASCII reach the service's `get.<name>.>` subscription and match nothing.
     const service = await startService(resources(), { logLevel: 'silent' });
