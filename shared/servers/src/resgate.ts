@@ -12,6 +12,9 @@ import { httpOk, tcpOpen, waitUntil } from './wait.ts';
 /** The gateway configuration shared by `make up`, the tests and the stack. */
 export const RESGATE_CONFIG = join(repoRoot, 'gateway', 'resgate.json');
 
+/** Resgate's log line when it loses NATS (it then stops and exits). */
+const LOST_NATS = /\[ERR\] .*lost NATS connection/;
+
 /** How long a Resgate restart waits for NATS to come back before starting anyway. */
 const NATS_WAIT_MS = 30_000;
 
@@ -56,8 +59,20 @@ export async function startResgate(o: ResgateOptions): Promise<RunningServer> {
       ? undefined
       : // Past the wait Resgate starts anyway: it exits again if NATS is still away, and that counts.
         () => waitUntil(() => httpOk(`${natsMonitorUrl}/healthz`), NATS_WAIT_MS, 'nats before restarting resgate').catch(() => undefined);
+  // On a lost NATS connection Resgate stops gracefully, which waits out its request timeout for
+  // requests whose replies can no longer come (3 s by default): killing it at once lets the restart
+  // — and the gateway — come back that much sooner (the fault suite's R2).
+  const log: LogSink = (name, line) => {
+    o.log(name, line);
+    if (!LOST_NATS.test(line) || proc.pid === undefined || proc.stopping) return;
+    try {
+      process.kill(proc.pid, 'SIGKILL');
+    } catch {
+      // It exited meanwhile: the supervisor restarts it all the same.
+    }
+  };
   const proc = ManagedProcess.start({
-    name: 'resgate', command: bin.resgate, args: resgateArgs(o), restart: o.restart ?? true, log: o.log,
+    name: 'resgate', command: bin.resgate, args: resgateArgs(o), restart: o.restart ?? true, log,
     ...(natsBack ? { beforeRestart: natsBack } : {}),
   });
   const ready = () => waitUntil(() => tcpOpen(o.port), o.readyTimeoutMs ?? 20_000, 'resgate', () => proc.exitReason());
