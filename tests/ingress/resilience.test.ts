@@ -1,10 +1,11 @@
 // Retries and the circuit breaker, proven on a private Traefik (traefik/dynamic as make up runs
-// it) in front of an upstream that counts every attempt: a read that meets a 502/503 is sent
-// again, a write never is; a failing or slow upstream opens the breaker, which then answers 503
+// it) in front of an upstream that counts every attempt: a read that cannot reach the upstream is
+// tried again, a write never is, and an answer (even a 502/503) is passed on untried; a failing or slow upstream opens the breaker, which then answers 503
 // without calling it, and closes again once the upstream is healthy.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@hub/testkit';
-import { ok, raw, SECURITY_HEADERS, startIngress, startUpstream, type Handler, type RawResponse } from './ingress.ts';
+import { freePort } from '@hub/servers';
+import { ok, raw, SECURITY_HEADERS, startIngress, startUpstream, type Handler, type RawResponse, type Upstream } from './ingress.ts';
 
 /** The breaker off: these tests count retries, and an open breaker would hide attempts. */
 const NO_BREAKER = { breakerErrorRatio: 1, breakerLatencyMs: 600_000 } as const;
@@ -16,6 +17,12 @@ const failFirst = (status: number): Handler => (req, res, attempt) => {
   if (attempt > 1) { ok(req, res, attempt); return; }
   res.writeHead(status, { 'content-type': 'text/plain' });
   res.end('upstream failed');
+};
+
+/** The first attempt at each method+path loses its connection before any answer; later ones succeed. */
+const dropFirst: Handler = (req, res, attempt) => {
+  if (attempt > 1) { ok(req, res, attempt); return; }
+  res.socket?.destroy();
 };
 
 const alwaysFail: Handler = (_req, res) => {
@@ -37,37 +44,39 @@ async function closedAgain(send: () => Promise<RawResponse>, n = 10): Promise<vo
 }
 
 describe('retries (GET and HEAD only)', () => {
-  it('a GET or HEAD that meets a 502 or 503 is sent again and succeeds', async () => {
-    const upstream = await startUpstream(failFirst(503));
-    const ingress = await startIngress(upstream, NO_BREAKER);
+  it('a GET or HEAD that cannot reach the upstream is tried HUB_INGRESS_RETRY_ATTEMPTS times; a POST once', async () => {
+    // Nothing listens there (a Resgate replica gone): every dial is refused. The tries show in their
+    // backoff (500 ms, then ×1.5, each ±50%: at least 625 ms in all): a read waits them out, a write
+    // fails at once.
+    const gone = { url: `http://127.0.0.1:${String(await freePort())}` } as Upstream;
+    const ingress = await startIngress(gone, { ...NO_BREAKER, retryAttempts: 3, retryInterval: '500ms' });
     const get = await raw(`${ingress.url}/api/r/get`);
-    expect(get.status).toBe(200);
-    expect(upstream.attempts('GET', '/api/r/get')).toBe(2);
-    expect((await raw(`${ingress.url}/api/r/head`, { method: 'HEAD' })).status).toBe(200);
-    expect(upstream.attempts('HEAD', '/api/r/head')).toBe(2);
-    upstream.handle(failFirst(502));
-    expect((await raw(`${ingress.url}/api/r/bad-gateway`)).status).toBe(200);
-    expect(upstream.attempts('GET', '/api/r/bad-gateway')).toBe(2);
+    expect(get.status).toBe(502);
+    expect(get.ms).toBeGreaterThanOrEqual(600);
+    const head = await raw(`${ingress.url}/api/r/head`, { method: 'HEAD' });
+    expect(head.ms).toBeGreaterThanOrEqual(600);
+    const post = await raw(`${ingress.url}/api/r/call`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(502);
+    expect(post.ms).toBeLessThan(300);
   });
 
-  it.each(['POST', 'PATCH', 'PUT', 'DELETE'])('a %s is never sent twice, even when it met a 503', async (method) => {
-    const upstream = await startUpstream(failFirst(503));
+  it.each(['POST', 'PATCH', 'PUT', 'DELETE'])('a %s is never sent twice, even when its connection failed', async (method) => {
+    const upstream = await startUpstream(dropFirst);
     const ingress = await startIngress(upstream, NO_BREAKER);
     const res = await raw(`${ingress.url}/api/r/write`, { method, body: '{}', headers: { 'content-type': 'application/json' } });
-    expect(res.status).toBe(503);
-    expect(res.body.toString()).toBe('upstream failed');
+    expect(res.status).toBe(502);
     expect(upstream.attempts(method, '/api/r/write')).toBe(1);
   });
 
-  it('a GET is tried at most HUB_INGRESS_RETRY_ATTEMPTS times, and never again after a 500 or a 504', async () => {
-    const upstream = await startUpstream(alwaysFail);
+  it('an answer, even a 502, 503, 500 or 504, is passed on as it is: never tried again', async () => {
+    const upstream = await startUpstream(ok);
     const ingress = await startIngress(upstream, { ...NO_BREAKER, retryAttempts: 3, retryInterval: '10ms' });
-    expect((await raw(`${ingress.url}/api/r/down`)).status).toBe(503);
-    expect(upstream.attempts('GET', '/api/r/down')).toBe(3);
-    for (const status of [500, 504]) {
+    for (const status of [502, 503, 500, 504]) {
       upstream.handle(failFirst(status));
-      expect((await raw(`${ingress.url}/api/r/${status}`)).status).toBe(status);
-      expect(upstream.attempts('GET', `/api/r/${status}`)).toBe(1);
+      const res = await raw(`${ingress.url}/api/r/${String(status)}`);
+      expect(res.status).toBe(status);
+      expect(res.body.toString()).toBe('upstream failed'); // the upstream's own answer
+      expect(upstream.attempts('GET', `/api/r/${String(status)}`)).toBe(1);
     }
   });
 });

@@ -25,7 +25,7 @@ export const INGRESS_SETTINGS = {
   inflight: ['HUB_INGRESS_INFLIGHT', 'count', 'concurrent requests (and open WebSockets) per client IP and route (default 200)'],
   bodyMaxBytes: ['HUB_INGRESS_BODY_MAX_BYTES', 'count', 'largest request body in bytes; larger gets 413 (default 1048576)'],
   compressMinBytes: ['HUB_INGRESS_COMPRESS_MIN_BYTES', 'count', 'smallest response body that is compressed (default 1024)'],
-  retryAttempts: ['HUB_INGRESS_RETRY_ATTEMPTS', 'count', 'tries of a GET/HEAD that met a connection failure, 502 or 503 (default 3)'],
+  retryAttempts: ['HUB_INGRESS_RETRY_ATTEMPTS', 'count', 'tries of a GET/HEAD that could not reach Resgate (default 3)'],
   retryInterval: ['HUB_INGRESS_RETRY_INTERVAL', 'duration', 'first wait between those tries (default 100ms)'],
   breakerErrorRatio: ['HUB_INGRESS_BREAKER_ERROR_RATIO', 'ratio', 'share of 502–599 or network errors that opens the breaker (default 0.5; 1 = never)'],
   breakerLatencyMs: ['HUB_INGRESS_BREAKER_LATENCY_MS', 'count', 'median latency in ms that opens the breaker (default 1000)'],
