@@ -5,11 +5,11 @@
  * child process of its own (so BENCH_NODE_ARGS profiles them and their CPU is counted), and
  * customers 1..CUSTOMERS seeded. Server logs stay in `.run/bench-rest-<pid>/logs/`.
  */
-import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { freePort, repoRoot, serviceEnv, startPlatform, type Platform, type PlatformPorts, type PlatformUrls } from '@hub/servers';
+import { freePlatformPorts, logFiles, repoRoot, serviceEnv, startPlatform, type Platform, type PlatformUrls } from '@hub/servers';
 import { startChild, type Child } from './lib/child.ts';
 import { seedCustomers } from './customer-platform.ts';
 
@@ -25,28 +25,6 @@ export interface RestPlatform {
   /** A fresh access token of a realm test user (password grant, client `hub-test`). */
   token(user: 'admin' | 'writer' | 'reader'): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePorts(): Promise<PlatformPorts> {
-  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin', 'identityBackchannel', 'web'] as const;
-  const ports = await Promise.all(names.map(() => freePort()));
-  return Object.fromEntries(names.map((n, i) => [n, ports[i]])) as unknown as PlatformPorts;
-}
-
-function logFiles(dir: string): { log: (name: string, line: string) => void; close: () => void } {
-  mkdirSync(dir, { recursive: true });
-  const files = new Map<string, WriteStream>();
-  return {
-    log: (name, line) => {
-      let f = files.get(name);
-      if (f === undefined) {
-        f = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
-        files.set(name, f);
-      }
-      f.write(`${line}\n`);
-    },
-    close: () => { for (const f of files.values()) f.end(); },
-  };
 }
 
 const SERVICE_CHILD = fileURLToPath(new URL('./service-child.ts', import.meta.url));
@@ -76,7 +54,7 @@ export async function startRestPlatform(): Promise<RestPlatform> {
   let platform: Platform;
   try {
     platform = await startPlatform({
-      ports: await freePorts(), runDir, log: logs.log, fast: true,
+      ports: await freePlatformPorts(), runDir, log: logs.log, fast: true,
       keycloakAdmin: { user: 'admin', password: randomBytes(12).toString('hex') },
       // Every ingress middleware stays in the path (its cost is part of a REST request), with limits
       // a one-client load test does not reach: wrk from one IP would otherwise measure 429s.

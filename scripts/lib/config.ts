@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { bin, envPort, repoRoot, tcpOpen, type ObservabilityOptions, type PlatformPorts } from '@hub/servers';
+import { bin, envPort, instanceNames, repoRoot, tcpOpen, type ObservabilityOptions, type PlatformPorts } from '@hub/servers';
 
 /** Where `make up` keeps data, logs and its PID file (HUB_UP_RUN_DIR moves it: a second platform, tests). */
 export const RUN_DIR = process.env.HUB_UP_RUN_DIR ?? join(repoRoot, '.run', 'up');
@@ -93,7 +93,7 @@ export function replicasFromEnv(services: readonly string[], env: NodeJS.Process
  * @example instanceOrder(['customer', 'identity'], { customer: 2, identity: 1 }) // ['customer', 'identity', 'customer-2']
  */
 export function instanceOrder(services: readonly string[], replicas: Record<string, number>): string[] {
-  const extra = services.flatMap((s) => Array.from({ length: (replicas[s] ?? 1) - 1 }, (_, i) => `${s}-${String(i + 2)}`));
+  const extra = services.flatMap((s) => instanceNames(s, replicas[s] ?? 1).slice(1));
   return [...services, ...extra];
 }
 

@@ -4,12 +4,12 @@
  * by runners outside vitest (the browser tests' Playwright global setup, benchmarks), so they all
  * start the platform the same way. Importable without vitest (`@hub/testkit/platform`).
  */
-import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  bin, buildWebApp, freePort, localDir, repoRoot, startPlatform, startServices, WEB_SERVICE,
-  type IngressLimits, type Platform, type PlatformPorts, type PlatformUrls, type StartedService,
+  bin, buildWebApp, freePlatformPorts, freePort, localDir, logFiles, repoRoot, startPlatform, startServices, WEB_SERVICE,
+  type IngressLimits, type Platform, type PlatformUrls, type StartedService,
 } from '@hub/servers';
 import { recordRun, sweepDeadRuns } from './sweep.ts';
 
@@ -33,28 +33,6 @@ export interface TestPlatform {
   readonly services: readonly StartedService[];
   readonly runDir: string;
   stop(): Promise<void>;
-}
-
-async function freePorts(): Promise<PlatformPorts> {
-  const names = ['nats', 'natsMonitor', 'resgate', 'postgres', 'redis', 'keycloak', 'keycloakManagement', 'traefik', 'traefikAdmin', 'identityBackchannel', 'web'] as const;
-  const ports = await Promise.all(names.map(() => freePort()));
-  return Object.fromEntries(names.map((n, i) => [n, ports[i]])) as unknown as PlatformPorts;
-}
-
-function logFiles(dir: string): { log: (name: string, line: string) => void; close: () => void } {
-  mkdirSync(dir, { recursive: true });
-  const files = new Map<string, WriteStream>();
-  return {
-    log: (name, line) => {
-      let f = files.get(name);
-      if (!f) {
-        f = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
-        files.set(name, f);
-      }
-      f.write(`${line}\n`);
-    },
-    close: () => { for (const f of files.values()) f.end(); },
-  };
 }
 
 /**
@@ -89,7 +67,7 @@ export async function startTestPlatform(o: { services: readonly string[]; progre
     if (o.services.includes(WEB_SERVICE)) await buildWebApp({ log: logs.log, progress });
     platform = await startPlatform({
       ...(launchers ? { launchers } : {}),
-      ports: await freePorts(),
+      ports: await freePlatformPorts(),
       runDir,
       log: logs.log,
       fast: true,

@@ -16,37 +16,45 @@ async function liveCollection(rid: string): Promise<ResCollection> {
   return getCollection(await openClient(), rid);
 }
 
+/**
+ * `search` (a query collection over `items`) and `fruits` (whose `add` call appends to `items` and
+ * sends a query event answered with the full state); `asked` collects the queries Resgate asked.
+ */
+function fruitResources(items: string[], asked: string[] = []) {
+  const search = defineResource({
+    pattern: 'search',
+    kind: 'collection',
+    access: open,
+    query: searchQuery,
+    get: ({ query }) => collection(filter(items, query)),
+  });
+  const fruits = defineResource({
+    pattern: 'fruits',
+    access: open,
+    calls: {
+      add: {
+        params: z.object({ v: z.string() }),
+        handler: async ({ input, service }) => {
+          items.push(input.v);
+          await service.with(service.rid('search', {}), (r) => {
+            r.queryEvent(({ query, normalizedQuery }) => {
+              asked.push(normalizedQuery);
+              return collection(filter(items, query as z.output<typeof searchQuery>));
+            });
+          });
+        },
+      },
+    },
+  });
+  return [search, fruits];
+}
+
 describe('query resources', () => {
   it('a query event with full state updates each live query collection through Resgate', async () => {
     // Resgate asks once per cached normalized query; only the query whose result changed updates.
     const items = ['apple', 'avocado', 'banana'];
     const asked: string[] = [];
-    const search = defineResource({
-      pattern: 'search',
-      kind: 'collection',
-      access: open,
-      query: searchQuery,
-      get: ({ query }) => collection(filter(items, query)),
-    });
-    const fruits = defineResource({
-      pattern: 'fruits',
-      access: open,
-      calls: {
-        add: {
-          params: z.object({ v: z.string() }),
-          handler: async ({ input, service }) => {
-            items.push(input.v);
-            await service.with(service.rid('search', {}), (r) => {
-              r.queryEvent(({ query, normalizedQuery }) => {
-                asked.push(normalizedQuery);
-                return collection(filter(items, query as z.output<typeof searchQuery>));
-              });
-            });
-          },
-        },
-      },
-    });
-    const service = await startService([search, fruits]);
+    const service = await startService(fruitResources(items, asked));
     const a = await liveCollection(`${service.name}.search?q=a`);
     const b = await liveCollection(`${service.name}.search?q=b&limit=5`);
     expect(a.toArray()).toEqual(['apple', 'avocado']);
@@ -104,29 +112,7 @@ describe('query resources', () => {
     // later event can come after that event's window; it drops an event whose request fails.
     const WINDOW_MS = 1000;
     const items = ['apple'];
-    const search = defineResource({
-      pattern: 'search',
-      kind: 'collection',
-      access: open,
-      query: searchQuery,
-      get: ({ query }) => collection(filter(items, query)),
-    });
-    const fruits = defineResource({
-      pattern: 'fruits',
-      access: open,
-      calls: {
-        add: {
-          params: z.object({ v: z.string() }),
-          handler: async ({ input, service }) => {
-            items.push(input.v);
-            await service.with(service.rid('search', {}), (r) => {
-              r.queryEvent(({ query }) => collection(filter(items, query as z.output<typeof searchQuery>)));
-            });
-          },
-        },
-      },
-    });
-    const service = await startService([search, fruits], { queryWindowMs: WINDOW_MS });
+    const service = await startService(fruitResources(items), { queryWindowMs: WINDOW_MS });
     const nc = await connectNats();
     const subjects: string[] = [];
     const resets: string[][] = [];
