@@ -49,7 +49,10 @@ function sourceRelativeImportMeta(outDir: string): Plugin {
 }
 
 /** Container tools every service image carries (HEALTHCHECK, the stack's stream job): `dist/tools/<name>.js`. */
-const TOOLS = ['healthcheck', 'ensure-streams'].map((n) => ({ entry: join(ROOT, 'scripts', 'docker', `${n}.ts`), outfile: join(ROOT, 'dist', 'tools', `${n}.js`) }));
+const TOOLS = ['healthcheck', 'ensure-streams'].map((n) => ({
+  entry: join(ROOT, 'scripts', 'docker', `${n}.ts`),
+  outfile: join(ROOT, 'dist', 'tools', `${n}.js`),
+}));
 
 /** Bundles one service; returns the output path. */
 export async function buildService(name: string): Promise<string> {
@@ -57,7 +60,14 @@ export async function buildService(name: string): Promise<string> {
   rmSync(dirname(outfile), { recursive: true, force: true });
   await bundle(join(SERVICES, name, 'src', 'main.ts'), outfile);
   if (name === WEB_SERVICE) {
-    await buildWebApp({ log: (_n, line) => { process.stderr.write(`    ${line}\n`); }, progress: (m) => { process.stdout.write(`==> [build] ${m}\n`); } });
+    await buildWebApp({
+      log: (_n, line) => {
+        process.stderr.write(`    ${line}\n`);
+      },
+      progress: (m) => {
+        process.stdout.write(`==> [build] ${m}\n`);
+      },
+    });
   }
   return outfile;
 }
@@ -82,12 +92,22 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
     // start-up cost otherwise.
     sourcemap: 'linked',
     legalComments: 'none',
+    // No comments or indentation: the source is held in memory as long as the process lives
+    // (1.7 MB instead of 2.5), and ASCII keeps it a one-byte string (non-ASCII in the 2.5 MB made it
+    // 5 MB of UTF-16) — together ~4 MB of idle RSS and less to compile at start.
+    minifyWhitespace: true,
+    charset: 'ascii',
+    // Node 20 has no global `navigator`; pg then probes for Cloudflare with `new Response(...)`,
+    // which loads undici (~25 ms of start-up and its heap). Node 21+ define it the same way.
+    define: { navigator: '{"userAgent":"Node.js/20"}' },
     logLevel: 'warning',
     // pg's optional native binding is loaded inside a try by pg itself; it is not installed.
     external: OPTIONAL_NATIVE,
     // CommonJS dependencies (pg, ioredis, pino) call require() for Node's builtins; an ES module has
     // no require of its own, so the bundle gets one.
-    banner: { js: "import { createRequire as __hubCreateRequire } from 'node:module'; const require = __hubCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __hubCreateRequire } from 'node:module'; const require = __hubCreateRequire(import.meta.url);",
+    },
     plugins: [sourceRelativeImportMeta(dirname(outfile))],
   });
 }
