@@ -14,7 +14,7 @@ import { startChild, type Child } from './lib/child.ts';
 import { seedCustomers } from './customer-platform.ts';
 
 /** The services the REST path crosses, each a child process. */
-export type RestChild = 'identity' | 'customer' | 'library';
+export type RestChild = 'identity' | 'customer' | 'library' | 'bare';
 
 export interface RestPlatform {
   readonly urls: PlatformUrls;
@@ -28,13 +28,20 @@ export interface RestPlatform {
 }
 
 const SERVICE_CHILD = fileURLToPath(new URL('./service-child.ts', import.meta.url));
-const CHILDREN: readonly RestChild[] = ['identity', 'customer', 'library'];
+const SERVICES: readonly RestChild[] = ['identity', 'customer', 'library'];
+/**
+ * The floor of a REST write: a responder answering `bare.customer.<id>`'s access and `set` from
+ * memory (responders/customer-bare.ts: the same reply and change event as the customer service,
+ * no validation, database, cache or outbox), behind the same Traefik, Resgate and header auth.
+ */
+const BARE = fileURLToPath(new URL('./responders/customer-bare.ts', import.meta.url));
 
 async function startChildren(urls: PlatformUrls): Promise<Record<RestChild, Child>> {
   const env = { ...serviceEnv(urls), LOG_LEVEL: 'warn' };
   const started: Partial<Record<RestChild, Child>> = {};
   try {
-    for (const name of CHILDREN) started[name] = await startChild(name, SERVICE_CHILD, env, [name]);
+    for (const name of SERVICES) started[name] = await startChild(name, SERVICE_CHILD, env, [name]);
+    started.bare = await startChild('bare', BARE, { NATS_URL: urls.natsUrl, BENCH_SERVICE: 'bare' });
     return started as Record<RestChild, Child>;
   } catch (err) {
     await Promise.all(Object.values(started).map((c) => c.stop()));
@@ -54,12 +61,25 @@ export async function startRestPlatform(): Promise<RestPlatform> {
   let platform: Platform;
   try {
     platform = await startPlatform({
-      ports: await freePlatformPorts(), runDir, log: logs.log, fast: true,
+      ports: await freePlatformPorts(),
+      runDir,
+      log: logs.log,
+      fast: true,
       keycloakAdmin: { user: 'admin', password: randomBytes(12).toString('hex') },
       // Every ingress middleware stays in the path (its cost is part of a REST request), with limits
       // a one-client load test does not reach: wrk from one IP would otherwise measure 429s.
-      ingress: { rateAverage: 1_000_000, rateBurst: 1_000_000, authRateAverage: 1_000_000, authRateBurst: 1_000_000, inflight: 100_000, breakerErrorRatio: 1, breakerLatencyMs: 3_600_000 },
-      progress: (m) => { process.stderr.write(`[bench] ${m}\n`); },
+      ingress: {
+        rateAverage: 1_000_000,
+        rateBurst: 1_000_000,
+        authRateAverage: 1_000_000,
+        authRateBurst: 1_000_000,
+        inflight: 100_000,
+        breakerErrorRatio: 1,
+        breakerLatencyMs: 3_600_000,
+      },
+      progress: (m) => {
+        process.stderr.write(`[bench] ${m}\n`);
+      },
     });
   } catch (err) {
     logs.close();

@@ -11,6 +11,11 @@
  *   customers) vs the same `set` sent straight over NATS with the connection token Resgate
  *   would pass, at the same concurrency. Target: HTTP >= 0.5x NATS.
  *
+ * - The floor of that PATCH: the same HTTP PATCH (same Traefik, Resgate, header auth, token) to
+ *   a bare in-memory responder (no service work at all). patch_floor_ratio = floor / NATS `set`
+ *   is the most any service could reach on this path and machine; patch_vs_floor = HTTP PATCH /
+ *   floor is the part the customer service's own work accounts for.
+ *
  * Rounds alternate their order (ABBA). Every round fetches a fresh token (its first request is the cache miss a real client's new
  * token costs). Also printed: CPU per request of every process on the path (by process tree, so
  * other engineers' servers on the machine are not counted), and how many scans of the identity
@@ -35,8 +40,8 @@ const GET_CONCURRENCY = Number(process.env.BENCH_GET_CONCURRENCY ?? 32);
 const PATCH_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PATCH_SCRIPT = fileURLToPath(new URL('./wrk/patch.lua', import.meta.url));
 
-type Kind = 'anon' | 'token' | 'tokenCustomer' | 'patchHttp' | 'patchNats';
-const KINDS: readonly Kind[] = ['anon', 'token', 'tokenCustomer', 'patchHttp', 'patchNats'];
+type Kind = 'anon' | 'token' | 'tokenCustomer' | 'patchHttp' | 'patchNats' | 'patchFloor';
+const KINDS: readonly Kind[] = ['anon', 'token', 'tokenCustomer', 'patchHttp', 'patchNats', 'patchFloor'];
 
 /** Scans (sequential + index) of the identity schema's tables so far. */
 async function identityScans(databaseUrl: string): Promise<number> {
@@ -53,7 +58,13 @@ async function identityScans(databaseUrl: string): Promise<number> {
 }
 
 function cpuNow(p: RestPlatform): CpuSnapshot {
-  const roots = { ...p.serverPids, identity: p.children.identity.pid, customer: p.children.customer.pid, library: p.children.library.pid };
+  const roots = {
+    ...p.serverPids,
+    identity: p.children.identity.pid,
+    customer: p.children.customer.pid,
+    library: p.children.library.pid,
+    bare: p.children.bare.pid,
+  };
   const snap = new Map(cpuOfTrees(roots));
   snap.delete('keycloak'); // not on the request path; its JVM's housekeeping is noise here
   snap.set('load', cpuSecondsOf(process.pid));
@@ -74,21 +85,42 @@ export async function run(): Promise<void> {
   let token = await p.token('admin');
   const natsToken = (): string => JSON.stringify(toHubToken(keycloakClaims.parse(decodeJwt(token))));
   const bearer = (): Record<string, string> => ({ Authorization: `Bearer ${token}` });
-  const wrkGet = (path: string, headers: Record<string, string>) => runWrk({ url: `${base}${path}`, connections: GET_CONCURRENCY, durationS: ROUND_S, headers });
+  const wrkGet = (path: string, headers: Record<string, string>) =>
+    runWrk({ url: `${base}${path}`, connections: GET_CONCURRENCY, durationS: ROUND_S, headers });
   const drive: Record<Kind, (round: number) => Promise<LoadResult & { cpuSeconds?: number }>> = {
     anon: () => wrkGet('/api/library/book/1', {}),
     token: () => wrkGet('/api/library/book/1', bearer()),
     tokenCustomer: () => wrkGet('/api/customer/customer/1', bearer()),
-    patchHttp: (round) => runWrk({
-      url: base, connections: PATCH_CONCURRENCY, durationS: ROUND_S, headers: bearer(), script: PATCH_SCRIPT, scriptArgs: [String(CUSTOMERS), `h${String(round)}-`],
-    }),
+    patchHttp: (round) =>
+      runWrk({
+        url: base,
+        connections: PATCH_CONCURRENCY,
+        durationS: ROUND_S,
+        headers: bearer(),
+        script: PATCH_SCRIPT,
+        scriptArgs: [String(CUSTOMERS), `h${String(round)}-`],
+      }),
+    patchFloor: (round) =>
+      runWrk({
+        url: base,
+        connections: PATCH_CONCURRENCY,
+        durationS: ROUND_S,
+        headers: bearer(),
+        script: PATCH_SCRIPT,
+        scriptArgs: [String(CUSTOMERS), `f${String(round)}-`, '/api/bare/customer/'],
+      }),
     patchNats: () => {
       const payloadToken = natsToken();
       return driveLoad({
-        nc, concurrency: PATCH_CONCURRENCY, durationMs: ROUND_S * 1000,
+        nc,
+        concurrency: PATCH_CONCURRENCY,
+        durationMs: ROUND_S * 1000,
         request: () => {
           const i = seq++;
-          return { subject: `call.customer.customer.${String((i % CUSTOMERS) + 1)}.set`, payload: `{"params":{"phone":"n${String(i)}"},"token":${payloadToken}}` };
+          return {
+            subject: `call.customer.customer.${String((i % CUSTOMERS) + 1)}.set`,
+            payload: `{"params":{"phone":"n${String(i)}"},"token":${payloadToken}}`,
+          };
         },
         check: (r) => r === '{"result":null}',
       });
@@ -121,20 +153,24 @@ export async function run(): Promise<void> {
     const rps = (kind: Kind): number => of(kind, (r) => r.rps);
     const p50 = (kind: Kind): string => of(kind, (r) => r.p50Ms).toFixed(2);
     const cpuOf = (kind: Kind): string => formatCpu(medianByGroup(cpu.get(kind) ?? []));
-    const sum = (f: (r: LoadResult) => number, kinds: readonly Kind[] = KINDS): number => kinds.reduce((n, k) => n + (results.get(k) ?? []).reduce((m, r) => m + f(r), 0), 0);
+    const sum = (f: (r: LoadResult) => number, kinds: readonly Kind[] = KINDS): number =>
+      kinds.reduce((n, k) => n + (results.get(k) ?? []).reduce((m, r) => m + f(r), 0), 0);
     process.stdout.write(
       `BENCH rest ratio=${(rps('token') / rps('anon')).toFixed(3)} token_rps=${rps('token').toFixed(0)} anon_rps=${rps('anon').toFixed(0)} ` +
         `patch_http_rps=${rps('patchHttp').toFixed(0)} patch_nats_rps=${rps('patchNats').toFixed(0)} patch_ratio=${(rps('patchHttp') / rps('patchNats')).toFixed(3)} ` +
+        `patch_floor_rps=${rps('patchFloor').toFixed(0)} patch_floor_ratio=${(rps('patchFloor') / rps('patchNats')).toFixed(3)} patch_vs_floor=${(rps('patchHttp') / rps('patchFloor')).toFixed(3)} ` +
         `token_customer_rps=${rps('tokenCustomer').toFixed(0)} token_p50_ms=${p50('token')} anon_p50_ms=${p50('anon')} ` +
         `patch_http_p50_ms=${p50('patchHttp')} patch_nats_p50_ms=${p50('patchNats')} ` +
-        `cpu_us_per_token_get=${cpuOf('token')} cpu_us_per_anon_get=${cpuOf('anon')} cpu_us_per_patch_http=${cpuOf('patchHttp')} cpu_us_per_set_nats=${cpuOf('patchNats')} ` +
+        `cpu_us_per_token_get=${cpuOf('token')} cpu_us_per_anon_get=${cpuOf('anon')} cpu_us_per_patch_http=${cpuOf('patchHttp')} cpu_us_per_set_nats=${cpuOf('patchNats')} cpu_us_per_patch_floor=${cpuOf('patchFloor')} ` +
         `identity_pg_scans=${String(scans)} token_requests=${String(sum((r) => r.requests, ['token', 'tokenCustomer', 'patchHttp']))} ` +
         `get_concurrency=${String(GET_CONCURRENCY)} patch_concurrency=${String(PATCH_CONCURRENCY)} rounds=${String(ROUNDS)} errors=${String(sum((r) => r.errors))} ` +
         `target_ratio=0.8 target_patch_ratio=0.5\n`,
     );
     const errors = sum((r) => r.errors);
     if (errors > 0) {
-      process.stderr.write(`bench rest: ${String(errors)} requests failed (non-2xx or socket errors), so the rates above are not comparable; server logs: ${p.logDir}\n`);
+      process.stderr.write(
+        `bench rest: ${String(errors)} requests failed (non-2xx or socket errors), so the rates above are not comparable; server logs: ${p.logDir}\n`,
+      );
       process.exitCode = 1;
     }
   } finally {
