@@ -74,12 +74,27 @@ export async function api(
   return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: res.headers };
 }
 
-/** Creates a customer over REST and returns its id. */
-export async function createCustomer(input: Record<string, unknown>): Promise<string> {
-  const r = await api('customer/customers/create', { token: await token('writer'), method: 'POST', json: input });
-  const id = /customer\/customer\/(\d+)/.exec(r.headers.get('location') ?? '')?.[1];
-  if (r.status !== 200 || id === undefined) throw new Error(`create customer: ${String(r.status)} ${JSON.stringify(r.body)}`);
+/** Creates an item over REST (`<service>/<collection>/create`, as the writer) and returns its id. */
+export async function createItem(service: string, collection: string, input: Record<string, unknown>): Promise<string> {
+  const r = await api(`${service}/${collection}/create`, { token: await token('writer'), method: 'POST', json: input });
+  const id = new RegExp(`${service}/[a-z]+/(\\d+)`).exec(r.headers.get('location') ?? '')?.[1];
+  if (r.status !== 200 || id === undefined) throw new Error(`create ${service}: ${String(r.status)} ${JSON.stringify(r.body)}`);
   return id;
+}
+
+/** Creates a customer over REST and returns its id. */
+export const createCustomer = (input: Record<string, unknown>): Promise<string> => createItem('customer', 'customers', input);
+
+/** Creates a product over REST and returns its id. */
+export const createProduct = (input: Record<string, unknown>): Promise<string> => createItem('product', 'products', input);
+
+/** Creates a promotion over REST and returns its id (its product and customer must exist). */
+export const createPromotion = (input: Record<string, unknown>): Promise<string> => createItem('promotion', 'promotions', input);
+
+/** Changes an item over REST (PATCH, as the writer); throws unless it worked. */
+export async function patch(path: string, json: Record<string, unknown>): Promise<void> {
+  const r = await api(path, { token: await token('writer'), method: 'PATCH', json });
+  if (r.status >= 300) throw new Error(`PATCH ${path}: ${String(r.status)} ${JSON.stringify(r.body)}`);
 }
 
 /** Customers whose name/email/company match `q` (as the writer sees them). */

@@ -1,6 +1,7 @@
 /**
  * Playwright global setup: the platform (real servers on free ports, as the vitest global setup
- * starts them — same @hub/testkit code) plus identity, customer and the web app. Tests get the
+ * starts them — same @hub/testkit code) plus the services with pages (customer, product, promotion),
+ * identity, the audit service (its feed and history pages read the real trail) and the web app. Tests get the
  * URLs through the HUB_TEST_* variables (Playwright hands the environment to its workers), and a
  * small control endpoint (HUB_E2E_CONTROL_URL) to stop and start Resgate, which this process owns.
  */
@@ -14,7 +15,7 @@ import { startTestPlatform, TEST_RESGATE_TIMEOUT_MS, urlsToEnv } from '@hub/test
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.HUB_E2E_CONTROL_URL !== undefined && process.env.HUB_TEST_APP_URL !== undefined) return () => Promise.resolve();
-  const t = await startTestPlatform({ services: ['identity', 'customer', 'web'] });
+  const t = await startTestPlatform({ services: ['identity', 'customer', 'product', 'promotion', 'audit', 'web'] });
   Object.assign(process.env, urlsToEnv(t.urls));
   let resgate: RunningServer | undefined = t.platform.servers.find((s) => s.name === 'resgate');
   const resgatePort = Number(new URL(t.urls.resgateHttpUrl).port);

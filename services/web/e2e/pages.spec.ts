@@ -1,7 +1,7 @@
 /**
  * Every page: axe-core finds no serious or critical accessibility violation, and a screenshot is
- * kept (.run/web-e2e/screenshots/). Also: the landing page counts live, the audit page says the
- * audit service is not available while it does not run, the profile shows the user's preferences.
+ * kept (.run/web-e2e/screenshots/). Also: the landing page counts live, the profile shows the
+ * user's preferences. (The audit pages: audit.spec.ts; products and promotions: their specs.)
  */
 import { expect, test } from '@playwright/test';
 import { createCustomer, expectAccessible, shot, unique, urls, userPage } from './fixtures.ts';
@@ -22,12 +22,18 @@ test('pages for a signed-in writer and admin', async ({ browser }) => {
   const id = await createCustomer({ name: unique('Pages '), email: `${unique('p')}@acme.test`, company: 'Pages Inc', tags: ['a11y'] });
   const writer = await userPage(browser, 'writer', '/');
   await expect(writer.page.getByTestId('count-customer').locator('.count')).toHaveText(/^[1-9]\d*\+?$/);
+  await expect(writer.page.getByTestId('count-product').locator('.count')).toHaveText(/^\d+\+?$/);
+  await expect(writer.page.getByTestId('count-promotion').locator('.count')).toHaveText(/^\d+\+?$/);
   await expectAccessible(writer.page);
   await shot(writer.page, 'landing');
   for (const [path, name] of [
     ['/customer', 'customers'],
     [`/customer/${id}`, 'customer-detail'],
     ['/customer/new', 'customer-new'],
+    ['/product', 'products'],
+    ['/product/new', 'product-new'],
+    ['/promotion', 'promotions'],
+    ['/promotion/new', 'promotion-new'],
   ] as const) {
     await writer.page.goto(`${urls().appUrl}${path}`);
     await expect(writer.page.getByTestId('connection')).toHaveText('Live');
@@ -51,14 +57,6 @@ test('pages for a signed-in writer and admin', async ({ browser }) => {
   await expect(admin.page.getByTestId('preferences')).toContainText(pref);
   await expectAccessible(admin.page);
   await shot(admin.page, 'profile');
-  await admin.page.goto(`${urls().appUrl}/audit`);
-  await expect(admin.page.getByTestId('audit-unavailable')).toBeVisible();
-  await expectAccessible(admin.page);
-  await shot(admin.page, 'audit');
-  await admin.page.goto(`${urls().appUrl}/audit/history/customer/customer/${id}`);
-  await expect(admin.page.getByTestId('audit-unavailable')).toBeVisible();
-  await expectAccessible(admin.page);
-  await shot(admin.page, 'history');
   await admin.page.goto(`${urls().appUrl}/logout`);
   await expect(admin.page.getByText('You are signed out.')).toBeVisible();
   await expectAccessible(admin.page);

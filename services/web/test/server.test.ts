@@ -4,13 +4,14 @@
  * would replace the cached page's and blank the page), other files get the fallback CSP, other
  * hosts are sent to the public origin, and the ops port answers like every service's.
  */
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, freePort, WEB_DIR } from '@hub/servers';
 import { configSchema } from '../src/config.ts';
-import { FALLBACK_CSP } from '../src/headers.ts';
+import { FALLBACK_CSP, SILENT_CHECK_SSO_SCRIPT } from '../src/headers.ts';
 import { WebServer } from '../src/server.ts';
 
 const KEYCLOAK = 'http://localhost:18180';
@@ -87,10 +88,13 @@ describe('the web server', () => {
     expect(again.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('gives files without a CSP of their own the fallback CSP', async () => {
+  it('gives files without a CSP of their own the fallback CSP, which allows the silent check-sso script by its hash', async () => {
     const file = await get(app('/silent-check-sso.html'), { host });
     expect(file.status).toBe(200);
     expect(file.headers['content-security-policy']).toBe(FALLBACK_CSP);
+    expect(file.body).toContain(`<script>${SILENT_CHECK_SSO_SCRIPT}</script>`);
+    const hash = createHash('sha256').update(SILENT_CHECK_SSO_SCRIPT).digest('base64');
+    expect(FALLBACK_CSP).toContain(`script-src 'self' 'sha256-${hash}'`);
   });
 
   it('sends other hosts to the public origin, and answers /healthz on any', async () => {

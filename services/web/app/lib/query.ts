@@ -15,7 +15,10 @@ export function searchFromUrl(d: Descriptor, params: URLSearchParams): SearchSta
   const filters: Record<string, string> = {};
   for (const f of d.filters) {
     const v = params.get(f.key)?.trim() ?? '';
-    if (v !== '' && (f.kind !== 'select' || (f.options ?? []).some((o) => o.value === v))) filters[f.key] = v;
+    if (v === '') continue;
+    if (f.kind === 'select' && !(f.options ?? []).some((o) => o.value === v)) continue;
+    if (f.kind === 'date' && dayStart(v) === undefined) continue;
+    filters[f.key] = v;
   }
   const sort = params.get('sort') ?? '';
   const page = Number(params.get('page') ?? '1');
@@ -39,12 +42,29 @@ export function searchToUrl(d: Descriptor, s: SearchState): string {
   return qs === '' ? '' : `?${qs}`;
 }
 
+/** A day (`YYYY-MM-DD`, a date input's value) as the ISO instant its start is in the user's time zone. */
+export function dayStart(day: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const t = new Date(`${day}T00:00:00`);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
+
+/** The URL's filter values as the collection query takes them (days become instants). */
+function queryValues(d: Descriptor, filters: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(filters)) {
+    const f = d.filters.find((x) => x.key === k);
+    out[k] = f?.kind === 'date' ? (dayStart(v) ?? v) : v;
+  }
+  return out;
+}
+
 /**
  * The collection RID with its query, keys sorted so equal searches share one subscription.
  * @example collectionRid(customer, { filters: { q: 'acme' }, sort: 'name', page: 2 }) // 'customer.customers?limit=25&offset=25&q=acme&sort=name'
  */
 export function collectionRid(d: Descriptor, s: SearchState): string {
-  const q: Record<string, string> = { ...s.filters, limit: String(d.pageSize), offset: String((s.page - 1) * d.pageSize) };
+  const q: Record<string, string> = { ...queryValues(d, s.filters), limit: String(d.pageSize), offset: String((s.page - 1) * d.pageSize) };
   if (s.sort !== '') q.sort = s.sort;
   const qs = Object.keys(q)
     .sort()

@@ -21,6 +21,30 @@ const REFRESH_AT_LIFE_FRACTION = 0.7;
 /** Never refresh sooner than this after the previous refresh (very short token lifespans). */
 const MIN_REFRESH_DELAY_MS = 2_000;
 
+/**
+ * keycloak-js (26) loads Keycloak's `3p-cookies/step1.html` (which loads `step2.html`) in a hidden
+ * frame before the silent check-sso, to learn whether browsers block the cookies the check needs.
+ * That probe is two more sequential Keycloak pages on every cold load (≈190 ms of the budget's
+ * 1.5 s on this machine, bench/web.ts) and tells us nothing: Keycloak is same-site with the app
+ * (localhost ports in dev, the same origin behind Traefik in the stack), and were its cookies
+ * blocked, the silent check would just answer `login_required`, so the page shows "Sign in" and
+ * the sign-in redirect works as ever. keycloak-js skips the probe when its endpoints have no
+ * `thirdPartyCookiesIframe`; it (re)builds them inside init, so they are trimmed as they are set.
+ */
+function withoutThirdPartyCookieProbe(kc: Keycloak): void {
+  // `endpoints` is a public field of keycloak-js' class, not in its type declarations.
+  type Endpoints = Record<string, unknown> | undefined;
+  let endpoints = (kc as unknown as { endpoints: Endpoints }).endpoints;
+  Object.defineProperty(kc, 'endpoints', {
+    configurable: true,
+    enumerable: true,
+    get: () => endpoints,
+    set: (v: Endpoints) => {
+      endpoints = v === undefined ? v : { ...v, thirdPartyCookiesIframe: undefined };
+    },
+  });
+}
+
 export type SessionState = 'starting' | 'anonymous' | 'signed-in' | 'ended';
 
 export class Session {
@@ -42,6 +66,7 @@ export class Session {
 
   constructor(config: AppConfig) {
     this.#kc = new Keycloak({ url: config.keycloakUrl, realm: config.realm, clientId: config.clientId });
+    withoutThirdPartyCookieProbe(this.#kc);
     this.#kc.onAuthLogout = () => {
       this.#end();
     };

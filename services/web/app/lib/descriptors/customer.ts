@@ -43,5 +43,7 @@ export default defineDescriptor({
   ],
   pageSize: 25,
   titleField: 'name',
+  hintField: 'email',
   versionField: 'version',
+  related: [{ label: 'Promotions', service: 'promotion', filter: 'customer' }],
 });
