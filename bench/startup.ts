@@ -106,6 +106,7 @@ export async function run(): Promise<void> {
   const env = {
     NATS_URL: nats.url, DATABASE_URL: postgres.url, REDIS_URL: redis.url, LOG_LEVEL: 'info',
     KEYCLOAK_ISSUER: 'http://127.0.0.1:9/realms/servicehub', BACKCHANNEL_PORT: '0',
+    OPS_PORT: '0', // a free ops port: the bench runs beside `make up` (and its own leftovers) without a clash
   };
   try {
     const results = new Map<string, Record<ServiceRuntime, Sample[]>>();
