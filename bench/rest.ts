@@ -87,28 +87,22 @@ export async function run(): Promise<void> {
   const bearer = (): Record<string, string> => ({ Authorization: `Bearer ${token}` });
   const wrkGet = (path: string, headers: Record<string, string>) =>
     runWrk({ url: `${base}${path}`, connections: GET_CONCURRENCY, durationS: ROUND_S, headers });
+  /** PATCHes of `<prefix><id>` (bench/wrk/patch.lua); `tag` makes every body's phone new. */
+  const wrkPatch = (tag: string, prefix: string) =>
+    runWrk({
+      url: base,
+      connections: PATCH_CONCURRENCY,
+      durationS: ROUND_S,
+      headers: bearer(),
+      script: PATCH_SCRIPT,
+      scriptArgs: [String(CUSTOMERS), tag, prefix],
+    });
   const drive: Record<Kind, (round: number) => Promise<LoadResult & { cpuSeconds?: number }>> = {
     anon: () => wrkGet('/api/library/book/1', {}),
     token: () => wrkGet('/api/library/book/1', bearer()),
     tokenCustomer: () => wrkGet('/api/customer/customer/1', bearer()),
-    patchHttp: (round) =>
-      runWrk({
-        url: base,
-        connections: PATCH_CONCURRENCY,
-        durationS: ROUND_S,
-        headers: bearer(),
-        script: PATCH_SCRIPT,
-        scriptArgs: [String(CUSTOMERS), `h${String(round)}-`],
-      }),
-    patchFloor: (round) =>
-      runWrk({
-        url: base,
-        connections: PATCH_CONCURRENCY,
-        durationS: ROUND_S,
-        headers: bearer(),
-        script: PATCH_SCRIPT,
-        scriptArgs: [String(CUSTOMERS), `f${String(round)}-`, '/api/bare/customer/'],
-      }),
+    patchHttp: (round) => wrkPatch(`h${String(round)}-`, '/api/customer/customer/'),
+    patchFloor: (round) => wrkPatch(`f${String(round)}-`, '/api/bare/customer/'),
     patchNats: () => {
       const payloadToken = natsToken();
       return driveLoad({

@@ -1,4 +1,5 @@
 /** Customers (`services/customer`): search `customer.customers`, detail `customer.customer.<id>`. */
+import { ACTIVE_FILTER, BY_NAME, NEWEST_FIRST, OLDEST_FIRST, rolesOf, TIMESTAMP_FIELDS } from './common.ts';
 import { defineDescriptor } from './types.ts';
 
 export default defineDescriptor({
@@ -7,8 +8,7 @@ export default defineDescriptor({
   singular: 'Customer',
   model: 'customer',
   collection: 'customers',
-  readRoles: ['customer:read', 'customer:write', 'admin'],
-  writeRoles: ['customer:write', 'admin'],
+  ...rolesOf('customer'),
   fields: [
     { key: 'name', label: 'Name', kind: 'text', required: true },
     { key: 'email', label: 'Email', kind: 'email', required: true },
@@ -17,30 +17,15 @@ export default defineDescriptor({
     { key: 'address', label: 'Address', kind: 'textarea' },
     { key: 'tags', label: 'Tags', kind: 'tags', help: 'Separate tags with commas.' },
     { key: 'active', label: 'Active', kind: 'boolean' },
-    { key: 'createdAt', label: 'Created', kind: 'date', readOnly: true },
-    { key: 'updatedAt', label: 'Updated', kind: 'date', readOnly: true },
+    ...TIMESTAMP_FIELDS,
   ],
   columns: ['name', 'email', 'company', 'tags', 'active'],
   filters: [
     { key: 'q', label: 'Search name, email or company', kind: 'search' },
     { key: 'tag', label: 'Tag', kind: 'text' },
-    {
-      key: 'active',
-      label: 'Status',
-      kind: 'select',
-      options: [
-        { value: '', label: 'Any status' },
-        { value: 'true', label: 'Active' },
-        { value: 'false', label: 'Inactive' },
-      ],
-    },
+    ACTIVE_FILTER,
   ],
-  sorts: [
-    { value: 'name', label: 'Name A–Z' },
-    { value: '-name', label: 'Name Z–A' },
-    { value: '-createdAt', label: 'Newest first' },
-    { value: 'createdAt', label: 'Oldest first' },
-  ],
+  sorts: [...BY_NAME, NEWEST_FIRST, OLDEST_FIRST],
   pageSize: 25,
   titleField: 'name',
   hintField: 'email',
