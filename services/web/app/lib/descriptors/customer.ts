@@ -1,5 +1,4 @@
 /** Customers (`services/customer`): search `customer.customers`, detail `customer.customer.<id>`. */
-import { ACTIVE_FILTER, BY_NAME, NEWEST_FIRST, OLDEST_FIRST, rolesOf, TIMESTAMP_FIELDS } from './common.ts';
 import { defineDescriptor } from './types.ts';
 
 export default defineDescriptor({
@@ -8,7 +7,8 @@ export default defineDescriptor({
   singular: 'Customer',
   model: 'customer',
   collection: 'customers',
-  ...rolesOf('customer'),
+  readRoles: ['customer:read', 'customer:write', 'admin'],
+  writeRoles: ['customer:write', 'admin'],
   fields: [
     { key: 'name', label: 'Name', kind: 'text', required: true },
     { key: 'email', label: 'Email', kind: 'email', required: true },
@@ -17,15 +17,30 @@ export default defineDescriptor({
     { key: 'address', label: 'Address', kind: 'textarea' },
     { key: 'tags', label: 'Tags', kind: 'tags', help: 'Separate tags with commas.' },
     { key: 'active', label: 'Active', kind: 'boolean' },
-    ...TIMESTAMP_FIELDS,
+    { key: 'createdAt', label: 'Created', kind: 'date', readOnly: true },
+    { key: 'updatedAt', label: 'Updated', kind: 'date', readOnly: true },
   ],
   columns: ['name', 'email', 'company', 'tags', 'active'],
   filters: [
     { key: 'q', label: 'Search name, email or company', kind: 'search' },
     { key: 'tag', label: 'Tag', kind: 'text' },
-    ACTIVE_FILTER,
+    {
+      key: 'active',
+      label: 'Status',
+      kind: 'select',
+      options: [
+        { value: '', label: 'Any status' },
+        { value: 'true', label: 'Active' },
+        { value: 'false', label: 'Inactive' },
+      ],
+    },
   ],
-  sorts: [...BY_NAME, NEWEST_FIRST, OLDEST_FIRST],
+  sorts: [
+    { value: 'name', label: 'Name A–Z' },
+    { value: '-name', label: 'Name Z–A' },
+    { value: '-createdAt', label: 'Newest first' },
+    { value: 'createdAt', label: 'Oldest first' },
+  ],
   pageSize: 25,
   titleField: 'name',
   hintField: 'email',

@@ -2,7 +2,6 @@
  * Products (`services/product`): search `product.products`, detail `product.product.<id>`.
  * Prices travel in minor units of their currency (1999 EUR = 19.99 EUR); the form shows decimals.
  */
-import { ACTIVE_FILTER, BY_NAME, NEWEST_FIRST, OLDEST_FIRST, rolesOf, TIMESTAMP_FIELDS } from './common.ts';
 import { defineDescriptor } from './types.ts';
 
 export default defineDescriptor({
@@ -11,7 +10,8 @@ export default defineDescriptor({
   singular: 'Product',
   model: 'product',
   collection: 'products',
-  ...rolesOf('product'),
+  readRoles: ['product:read', 'product:write', 'admin'],
+  writeRoles: ['product:write', 'admin'],
   fields: [
     { key: 'sku', label: 'SKU', kind: 'text', required: true, help: 'Letters, digits, ".", "_" and "-"; stored in capitals, unique.' },
     { key: 'name', label: 'Name', kind: 'text', required: true },
@@ -22,18 +22,35 @@ export default defineDescriptor({
     { key: 'active', label: 'Active', kind: 'boolean' },
     { key: 'validFrom', label: 'Sold from', kind: 'date' },
     { key: 'validTo', label: 'Sold until', kind: 'date' },
-    ...TIMESTAMP_FIELDS,
+    { key: 'createdAt', label: 'Created', kind: 'date', readOnly: true },
+    { key: 'updatedAt', label: 'Updated', kind: 'date', readOnly: true },
   ],
   columns: ['name', 'sku', 'price', 'tags', 'active'],
   // product.products' filters: text over SKU, name and description; prices in minor units.
   filters: [
     { key: 'q', label: 'Search SKU, name or description', kind: 'search' },
     { key: 'tag', label: 'Tag', kind: 'text' },
-    ACTIVE_FILTER,
+    {
+      key: 'active',
+      label: 'Status',
+      kind: 'select',
+      options: [
+        { value: '', label: 'Any status' },
+        { value: 'true', label: 'Active' },
+        { value: 'false', label: 'Inactive' },
+      ],
+    },
     { key: 'minPrice', label: 'Lowest price (cents)', kind: 'number' },
     { key: 'maxPrice', label: 'Highest price (cents)', kind: 'number' },
   ],
-  sorts: [...BY_NAME, { value: 'price', label: 'Cheapest first' }, { value: '-price', label: 'Dearest first' }, NEWEST_FIRST, OLDEST_FIRST],
+  sorts: [
+    { value: 'name', label: 'Name A–Z' },
+    { value: '-name', label: 'Name Z–A' },
+    { value: 'price', label: 'Cheapest first' },
+    { value: '-price', label: 'Dearest first' },
+    { value: '-createdAt', label: 'Newest first' },
+    { value: 'createdAt', label: 'Oldest first' },
+  ],
   pageSize: 25,
   titleField: 'name',
   hintField: 'sku',

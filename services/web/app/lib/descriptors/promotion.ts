@@ -7,7 +7,6 @@
  */
 import { formatMoney } from '../money.ts';
 import { isModel } from '../res.ts';
-import { BY_NAME, NEWEST_FIRST, rolesOf, TIMESTAMP_FIELDS } from './common.ts';
 import { defineDescriptor } from './types.ts';
 
 /** "15 %", or an amount in the product's currency (minor units, as the service holds it). */
@@ -24,7 +23,8 @@ export default defineDescriptor({
   singular: 'Promotion',
   model: 'promotion',
   collection: 'promotions',
-  ...rolesOf('promotion'),
+  readRoles: ['promotion:read', 'promotion:write', 'admin'],
+  writeRoles: ['promotion:write', 'admin'],
   fields: [
     { key: 'name', label: 'Name', kind: 'text', required: true },
     { key: 'product', label: 'Product', kind: 'ref', ref: 'product', required: true },
@@ -50,7 +50,8 @@ export default defineDescriptor({
     { key: 'validFrom', label: 'Valid from', kind: 'date', required: true },
     { key: 'validTo', label: 'Valid until', kind: 'date', required: true, help: 'The promotion ends at this instant.' },
     { key: 'orphaned', label: 'Orphaned (its product or customer was deleted)', kind: 'boolean', readOnly: true },
-    ...TIMESTAMP_FIELDS,
+    { key: 'createdAt', label: 'Created', kind: 'date', readOnly: true },
+    { key: 'updatedAt', label: 'Updated', kind: 'date', readOnly: true },
   ],
   columns: ['name', 'product', 'customer', 'value', 'validFrom', 'validTo'],
   // promotion.promotions' filters: product and customer take an id (or the full RID).
@@ -80,7 +81,13 @@ export default defineDescriptor({
       ],
     },
   ],
-  sorts: [...BY_NAME, { value: 'validFrom', label: 'Starting first' }, { value: '-validFrom', label: 'Starting last' }, NEWEST_FIRST],
+  sorts: [
+    { value: 'name', label: 'Name A–Z' },
+    { value: '-name', label: 'Name Z–A' },
+    { value: 'validFrom', label: 'Starting first' },
+    { value: '-validFrom', label: 'Starting last' },
+    { value: '-createdAt', label: 'Newest first' },
+  ],
   pageSize: 25,
   titleField: 'name',
   versionField: 'version',
