@@ -5,8 +5,8 @@
  * nothing left to do.
  *
  * node-pg-migrate (and the glob/minimatch it pulls in) is loaded only when a migration is pending:
- * a restart of an up-to-date service — the common start — skips evaluating it (~15-25 ms of the
- * start-up budget on 2 cores). "Pending" uses node-pg-migrate's own naming (the file name without
+ * a restart of an up-to-date service — the common start — skips evaluating it (module evaluation
+ * is most of a bundle's start-up; `make bench BENCH=startup` measures it). "Pending" uses node-pg-migrate's own naming (the file name without
  * its extension in the `name` column); when in doubt (no table yet), the runner decides.
  */
 import { readdir } from 'node:fs/promises';
@@ -59,7 +59,7 @@ export async function migrate(db: Db, o: MigrateOptions): Promise<void> {
 }
 
 /** True when a file in `step.dir` has no row in its migrations table (or the table is missing). */
-export async function isPending(client: pg.PoolClient, schema: string, step: Step): Promise<boolean> {
+async function isPending(client: pg.PoolClient, schema: string, step: Step): Promise<boolean> {
   const files = (await readdir(step.dir)).filter((f) => !f.startsWith('.') && extname(f) !== '');
   const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`"${schema}"."${step.migrationsTable}"`]);
   if (exists.rows[0]?.t == null) return files.length > 0;
