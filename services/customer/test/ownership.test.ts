@@ -4,19 +4,10 @@
 // restart fails no request.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import {
-  accessToken,
-  connectNats,
-  dataScope,
-  openClient,
-  resgateHttp,
-  scopeSql,
-  waitFor,
-  type DataScope,
-  type ResModel,
-} from '@hub/testkit';
+import { accessToken, connectNats, dataScope, resgateHttp, waitFor, type DataScope } from '@hub/testkit';
 import { auditEvents } from './helpers.ts';
 import { ownerOfRid, settled, startInstance, type Instance } from './instances.ts';
+import { createCustomer, dbCustomer, storm, watch } from './storm.ts';
 
 const WRITER = {
   sub: 'own-writer',
@@ -26,25 +17,6 @@ const WRITER = {
   sid: null,
 };
 
-/** A WebSocket client subscribed to the customer, counting versions that go backwards. */
-interface Watcher {
-  readonly model: ResModel;
-  regressions: number;
-}
-
-async function watch(rid: string, token: string): Promise<Watcher> {
-  const client = await openClient({ token });
-  const model = (await client.get(rid)) as ResModel;
-  const w: Watcher = { model, regressions: 0 };
-  let last = Number(model.version);
-  model.on('change', () => {
-    const v = Number(model.version);
-    if (v < last) w.regressions++;
-    last = v;
-  });
-  return w;
-}
-
 async function threeInstances(scope: DataScope): Promise<Instance[]> {
   const all = await Promise.all([startInstance(scope), startInstance(scope), startInstance(scope)]);
   await settled(
@@ -52,28 +24,6 @@ async function threeInstances(scope: DataScope): Promise<Instance[]> {
     all.map((i) => i.id),
   );
   return all;
-}
-
-async function createCustomer(scope: DataScope, token: string): Promise<{ rid: string; id: string }> {
-  const post = await resgateHttp(`/api/${scope.name}/customers/create`, {
-    method: 'POST',
-    json: { name: 'Storm', email: 'storm@t.test' },
-    token,
-  });
-  expect(post.status).toBe(200);
-  const id = (post.headers.get('location') ?? '').split('/').pop() ?? '';
-  return { rid: `${scope.name}.customer.${id}`, id };
-}
-
-/** The customer as Postgres has it. */
-async function dbCustomer(scope: DataScope, id: string): Promise<{ name: string; version: number; phone: string }> {
-  const [row] = await scopeSql<{ name: string; version: number; phone: string }>(
-    scope,
-    'SELECT name, version, phone FROM customers WHERE id = $1',
-    [id],
-  );
-  if (!row) throw new Error('customer gone');
-  return row;
 }
 
 /** Sets over NATS from `workers` loops with a short timeout, each with a unique phone; what was acknowledged. */
@@ -108,31 +58,7 @@ describe('ownership across real instances', () => {
     async () => {
       const scope = dataScope('own');
       await threeInstances(scope);
-      const token = await accessToken('writer');
-      const { rid, id } = await createCustomer(scope, token);
-      const watchers = await Promise.all(Array.from({ length: 20 }, () => watch(rid, token)));
-      let replied = 0;
-      const late: Promise<Watcher>[] = [];
-      const sets = Array.from({ length: 400 }, async (_, i) => {
-        const r = await resgateHttp(`/api/${scope.name}/customer/${id}`, { method: 'PATCH', json: { name: `n${String(i)}` }, token });
-        if (++replied === 100) for (let k = 0; k < 20; k++) late.push(watch(rid, token)); // half subscribe mid-storm
-        return r.status;
-      });
-      const statuses = await Promise.all(sets);
-      const lastReply = performance.now();
-      expect(statuses.every((s) => s === 204)).toBe(true);
-      watchers.push(...(await Promise.all(late)));
-      const db = await dbCustomer(scope, id);
-      expect(db.version).toBe(401);
-      await waitFor(
-        () => watchers.every((w) => Number(w.model.version) === db.version && w.model.name === db.name),
-        'every client to equal Postgres',
-        2000,
-      );
-      const convergedMs = performance.now() - lastReply;
-      process.stderr.write(`[ownership] storm: 40 clients converged ${convergedMs.toFixed(0)} ms after the last reply\n`);
-      expect(watchers.reduce((n, w) => n + w.regressions, 0)).toBe(0);
-      expect(convergedMs).toBeLessThan(1000);
+      await storm(scope, await accessToken('writer'), 'storm');
     },
   );
 

@@ -30,17 +30,24 @@ async function send<T>(base: string, path: string, init: RequestInit & { json?: 
 }
 
 /**
- * Request straight to Resgate's HTTP port. `path` starts with /api/.
+ * Request straight to Resgate's HTTP port (the platform's, or `base`: a test's own Resgate). `path` starts with /api/.
  * @example const r = await resgateHttp('/api/library/book/1'); expect(r.status).toBe(200);
  */
-export function resgateHttp<T = unknown>(path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<HttpResult<T>> {
-  return send<T>(hub().resgateHttpUrl, path, init);
+export function resgateHttp<T = unknown>(
+  path: string,
+  init: RequestInit & { json?: unknown; token?: string; base?: string } = {},
+): Promise<HttpResult<T>> {
+  const { base, ...rest } = init;
+  return send<T>(base ?? hub().resgateHttpUrl, path, rest);
 }
 
 /**
  * Request through Traefik's client entry point (the way browsers and curl reach the platform).
  * @example const r = await traefikHttp('/api/library/books');
  */
-export function traefikHttp<T = unknown>(path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<HttpResult<T>> {
+export function traefikHttp<T = unknown>(
+  path: string,
+  init: RequestInit & { json?: unknown; token?: string } = {},
+): Promise<HttpResult<T>> {
   return send<T>(hub().traefikUrl, path, init);
 }

@@ -23,5 +23,7 @@ export { createTestClient, createTestRealm, keycloakAdmin, keycloakLogout, realm
 export type { TestClientOptions } from './identity.ts';
 export { privateNats, privatePostgres, privateRedis } from './private.ts';
 export type { PrivateServer } from './private.ts';
+export { privateNatsCluster } from './cluster.ts';
+export type { ClusterNode, NatsCluster } from './cluster.ts';
 export { capturedLog } from './logs.ts';
 export type { CapturedLog } from './logs.ts';
