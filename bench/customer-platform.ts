@@ -77,6 +77,8 @@ export interface CustomerOptions {
   readonly instances?: number;
   /** HUB_PARTITIONS; default the service's. */
   readonly partitions?: number;
+  /** false: no partition ownership (the instances share one queue group). */
+  readonly ownership?: false;
 }
 
 /** Starts the customer service's instances and seeds their schema; stopped by PID. */
@@ -89,6 +91,7 @@ export async function startCustomers(s: Servers, o: CustomerOptions = {}): Promi
     OPS_PORT: '0',
     BENCH_SERVICE_NAME: name,
     ...(o.partitions === undefined ? {} : { HUB_PARTITIONS: String(o.partitions) }),
+    ...(o.ownership === false ? { BENCH_OWNERSHIP: 'off' } : {}),
   };
   const script = fileURLToPath(new URL('./service-child.ts', import.meta.url));
   const children: Child[] = [];

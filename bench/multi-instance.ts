@@ -7,6 +7,12 @@
  * of one customer while 40 WebSocket clients (half of them subscribing mid-storm) check that the
  * `version` they see never goes down and that they all end on Postgres' state.
  * Targets: ratio (3-instance / 1-instance rps) >= 0.9, regressions = 0.
+ *
+ * Also, same rounds: three instances WITHOUT ownership (one queue group, as before ownership
+ * existed — the storm breaks them, throughput does not). `machinery_ratio` = 3 owned / 3 plain is
+ * what the ownership machinery itself costs (fan-out, fencing, leases, gates); `split_ratio` =
+ * 3 plain / 1 is what splitting one service into three processes on the same cores costs anyway
+ * (smaller batches per process: more socket writes, statements and wake-ups per set).
  */
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -23,6 +29,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PARTITIONS = 8;
+/** The deployments measured: one instance, three with ownership, three in one queue group without it. */
+const SIDES = ['one', 'three', 'plain'] as const;
+type Side = (typeof SIDES)[number];
 const DISTINCT = 200;
 const STORM_SETS = 400;
 const IDLE_MS = 3000;
@@ -144,6 +153,8 @@ export async function run(): Promise<void> {
     started.push(...one);
     const three: Child[] = await startCustomers(servers, { name: 'cust3', instances: 3, partitions: PARTITIONS });
     started.push(...three);
+    const plain: Child[] = await startCustomers(servers, { name: 'cust3p', instances: 3, ownership: false });
+    started.push(...plain);
     await settled(servers.databaseUrl, 'cust1', 1);
     await settled(servers.databaseUrl, 'cust3', 3);
     const nc = await connectLoad(servers.natsUrl);
@@ -160,10 +171,11 @@ export async function run(): Promise<void> {
         },
         check: (r) => r === '{"result":null}',
       });
-    const [single, triple] = [drive('cust1'), drive('cust3')];
+    const [single, triple, triplePlain] = [drive('cust1'), drive('cust3'), drive('cust3p')];
     await single(); // warm-up
     await triple();
-    const results: { one: LoadResult[]; three: LoadResult[] } = { one: [], three: [] };
+    await triplePlain();
+    const results: Record<Side, LoadResult[]> = { one: [], three: [], plain: [] };
     // CPU per set by process tree (the side's instances together, each server, the load generator): what the ratio is made of.
     // The load generator is this process alone (its tree holds every child).
     const trees = (instances: readonly Child[]) => () =>
@@ -171,18 +183,18 @@ export async function run(): Promise<void> {
         ...cpuOfTrees({ ...servers.pids, ...Object.fromEntries(instances.map((c, i) => [`instance${String(i + 1)}`, c.pid])) }),
         ['load', cpuSecondsOf(process.pid)],
       ]);
-    const side = { one: { drive: single, cpu: trees(one) }, three: { drive: triple, cpu: trees(three) } };
-    const cpu: { one: Map<string, number>[]; three: Map<string, number>[] } = { one: [], three: [] };
+    const side = { one: { drive: single, cpu: trees(one) }, three: { drive: triple, cpu: trees(three) }, plain: { drive: triplePlain, cpu: trees(plain) } };
+    const cpu: Record<Side, Map<string, number>[]> = { one: [], three: [], plain: [] };
     // At rest (no requests), in CPU ms per second: what leases, heartbeats and relays cost regardless of load.
-    const idle = { one: new Map<string, number>(), three: new Map<string, number>() };
-    for (const k of ['one', 'three'] as const) {
+    const idle: Record<Side, Map<string, number>> = { one: new Map(), three: new Map(), plain: new Map() };
+    for (const k of SIDES) {
       const before = side[k].cpu();
       await new Promise((r) => setTimeout(r, IDLE_MS));
       idle[k] = cpuPerOp(before, side[k].cpu(), IDLE_MS); // CPU µs per ms of wall time = ms per s
     }
     for (let round = 1; round <= ROUNDS; round++) {
-      // Alternate which goes first, so neither always runs on the other's leftovers (relay, vacuum).
-      const order = round % 2 === 1 ? (['one', 'three'] as const) : (['three', 'one'] as const);
+      // Rotate which goes first, so none always runs on another's leftovers (relay, vacuum).
+      const order = [...SIDES.slice(round % 3), ...SIDES.slice(0, round % 3)];
       for (const k of order) {
         const before = side[k].cpu();
         const r = await side[k].drive();
@@ -191,20 +203,22 @@ export async function run(): Promise<void> {
       }
       process.stderr.write(
         `round ${String(round)}/${String(ROUNDS)}\n${line('1 inst', results.one.at(-1) as LoadResult)} cpu_us=${formatCpu(cpu.one.at(-1) ?? new Map())}\n` +
-          `${line('3 inst', results.three.at(-1) as LoadResult)} cpu_us=${formatCpu(cpu.three.at(-1) ?? new Map())}\n`,
+          `${line('3 inst', results.three.at(-1) as LoadResult)} cpu_us=${formatCpu(cpu.three.at(-1) ?? new Map())}\n` +
+          `${line('3 plain', results.plain.at(-1) as LoadResult)} cpu_us=${formatCpu(cpu.plain.at(-1) ?? new Map())}\n`,
       );
     }
     process.stderr.write(`storm: ${String(STORM_SETS)} sets of one customer through Resgate, ${String(STORM_CLIENTS)} clients…\n`);
     const gateway = await startGateway(servers.natsUrl, servers.natsMonitorUrl);
     started.push(gateway);
     const s = await storm(gateway.httpUrl, gateway.wsUrl, servers.databaseUrl, 'cust3');
-    const errors = [...results.one, ...results.three].reduce((n, r) => n + r.errors, 0);
-    const [rps1, rps3] = [median(results.one.map((r) => r.rps)), median(results.three.map((r) => r.rps))];
+    const errors = [...results.one, ...results.three, ...results.plain].reduce((n, r) => n + r.errors, 0);
+    const [rps1, rps3, rps3p] = [median(results.one.map((r) => r.rps)), median(results.three.map((r) => r.rps)), median(results.plain.map((r) => r.rps))];
     const load1 = loadavg()[0] ?? 0;
     process.stdout.write(
       `BENCH multi-instance ratio=${(rps3 / rps1).toFixed(3)} regressions=${String(s.regressions)} rps_3=${rps3.toFixed(0)} rps_1=${rps1.toFixed(0)} ` +
+        `machinery_ratio=${(rps3 / rps3p).toFixed(3)} split_ratio=${(rps3p / rps1).toFixed(3)} rps_3_plain=${rps3p.toFixed(0)} ` +
         `p50_ms_3=${median(results.three.map((r) => r.p50Ms)).toFixed(2)} p50_ms_1=${median(results.one.map((r) => r.p50Ms)).toFixed(2)} errors=${String(errors)} ` +
-        `cpu_us_per_set_3=${formatCpu(medianByGroup(cpu.three))} cpu_us_per_set_1=${formatCpu(medianByGroup(cpu.one))} ` +
+        `cpu_us_per_set_3=${formatCpu(medianByGroup(cpu.three))} cpu_us_per_set_1=${formatCpu(medianByGroup(cpu.one))} cpu_us_per_set_3_plain=${formatCpu(medianByGroup(cpu.plain))} ` +
         `idle_cpu_ms_per_s_3=${formatCpu(idle.three)} idle_cpu_ms_per_s_1=${formatCpu(idle.one)} ` +
         `storm_failed=${String(s.failed)} storm_converged_ms=${s.convergedMs.toFixed(0)} storm_behind=${String(s.behind)} customers=${String(DISTINCT)} partitions=${String(PARTITIONS)} ` +
         `concurrency=${String(CONCURRENCY)} rounds=${String(ROUNDS)} load=${load0.toFixed(1)}-${load1.toFixed(1)} target=0.9\n`,

@@ -3,6 +3,8 @@
  * production configuration and path (store, cache, relay, default middleware), quiet logs. The
  * service is named by the first argument (`customer`, `identity`, `library`); BENCH_SERVICE_NAME
  * runs it under another name (its own RIDs, schema and cache prefix), as several deployments.
+ * BENCH_OWNERSHIP=off runs it without partition ownership: its instances share one queue group
+ * (what several instances were before ownership, the baseline of what ownership costs).
  */
 import { configOrExit } from '@hub/res';
 import { configSchemaOf, createHubService, type Defined } from '@hub/service';
@@ -17,6 +19,7 @@ const rename = process.env.BENCH_SERVICE_NAME;
 const service = await createHubService(defined, {
   config: { ...c, LOG_LEVEL: 'warn' } as never,
   ...(rename === undefined || rename === '' ? {} : { name: rename }),
+  ...(process.env.BENCH_OWNERSHIP === 'off' ? { ownership: false as const } : {}),
 });
 await service.start();
 process.stdout.write('READY\n');
