@@ -24,6 +24,12 @@ export const RELAY_BATCH = 200;
 export const RELAY_POLL_MS = 1000;
 /** A poke relays after this delay, so a burst of commits goes out in one batch (one transaction). */
 export const RELAY_COALESCE_MS = 20;
+/**
+ * Postgres ends a relay's session whose transaction has been idle this long (its batch's rows stay
+ * locked meanwhile): a frozen process (SIGSTOP, a VM paused) would otherwise block every other
+ * instance's relay for as long as it is frozen. Well past a publish's ack timeout (PUBLISH_ACK_TIMEOUT_MS).
+ */
+export const RELAY_TX_IDLE_TIMEOUT_MS = 15_000;
 
 /** An outbox row as the relay sees it (for fault-injection hooks). */
 export interface OutboxRow {
@@ -84,10 +90,12 @@ export async function ensureStream(nc: NatsConnection, name: string): Promise<vo
  * Takes the oldest rows: deletes them and returns them, in a transaction left open while they
  * are published (so the delete only commits once JetStream has them). One round trip: a simple
  * query may hold several statements, and `BEGIN` in it opens the transaction for later ones.
- * The rows are locked in outbox order (FOR UPDATE), so relays of several instances serialise.
+ * The rows are locked in outbox order (FOR UPDATE), so relays of several instances serialise; a
+ * transaction left idle past RELAY_TX_IDLE_TIMEOUT_MS loses its session (and its locks).
  */
 const TAKE =
-  `BEGIN; DELETE FROM hub_outbox WHERE seq IN (SELECT seq FROM hub_outbox ORDER BY seq LIMIT ${String(RELAY_BATCH)} FOR UPDATE) ` +
+  `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${String(RELAY_TX_IDLE_TIMEOUT_MS)}; ` +
+  `DELETE FROM hub_outbox WHERE seq IN (SELECT seq FROM hub_outbox ORDER BY seq LIMIT ${String(RELAY_BATCH)} FOR UPDATE) ` +
   'RETURNING seq::text, event_id::text, subject, payload::text';
 
 /** Outbox order: `seq` is a bigint, here as decimal text. */
@@ -98,8 +106,8 @@ async function relayBatch(db: Db, publisher: Publisher, faults: RelayFaults | un
   const { client } = c;
   let broken = false;
   try {
-    const results = (await client.query(TAKE)) as unknown as [unknown, pg.QueryResult<OutboxRow>];
-    const rows = results[1].rows.sort(bySeq); // RETURNING has no order
+    const results = (await client.query(TAKE)) as unknown as [unknown, unknown, pg.QueryResult<OutboxRow>];
+    const rows = results[2].rows.sort(bySeq); // RETURNING has no order
     // Pipelined, in outbox order (so JetStream stores them in that order), then all acks awaited.
     // If any fails, the whole batch is retried (stored ones are dropped as duplicates by their
     // Nats-Msg-Id).
