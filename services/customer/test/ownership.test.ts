@@ -3,7 +3,8 @@
 // without losing or repeating an acknowledged write, a frozen owner is fenced, and a rolling
 // restart fails no request.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { accessToken, connectNats, dataScope, resgateHttp, waitFor, type DataScope } from '@hub/testkit';
 import { auditEvents } from './helpers.ts';
 import { ownerOfRid, settled, startInstance, type Instance } from './instances.ts';
@@ -26,13 +27,21 @@ async function threeInstances(scope: DataScope): Promise<Instance[]> {
   return all;
 }
 
-/** Sets over NATS from `workers` loops with a short timeout, each with a unique phone; what was acknowledged. */
+/**
+ * Sets over NATS from `workers` loops with a short timeout, each with a unique phone; what was
+ * acknowledged. The loops end with the test, pass or fail: a loop left running on the connection
+ * the test's cleanup closed fails every request at once and, awaiting only promises, would starve
+ * every timer of the worker (seen once: a failed test hung the whole file at 4.5 GB).
+ */
 function setLoad(nc: NatsConnection, rid: string, workers: number, stop: { now: boolean }) {
+  onTestFinished(() => {
+    stop.now = true;
+  });
   const acked: string[] = [];
   const sent: { at: number; ok: boolean }[] = [];
   let n = 0;
   const worker = async (): Promise<void> => {
-    while (!stop.now) {
+    while (!stop.now && !nc.isClosed()) {
       const phone = `k${String(n++)}`;
       const at = performance.now();
       try {
@@ -44,11 +53,40 @@ function setLoad(nc: NatsConnection, rid: string, workers: number, stop: { now: 
         if (ok) acked.push(phone);
       } catch {
         sent.push({ at, ok: false });
+        await new Promise((r) => setTimeout(r, 5)); // a fast failure still yields to timers
       }
     }
   };
   const done = Promise.all(Array.from({ length: workers }, worker));
   return { acked, sent, done };
+}
+
+/**
+ * Holds a committed outbox row locked (FOR UPDATE) in an open transaction, as a frozen instance's
+ * relay does with its batch: every relay then waits behind it. Retries if a relay took the row
+ * before the lock (they poll once a second). `release` ends the transaction.
+ */
+async function stallRelays(scope: DataScope): Promise<{ release(): Promise<void> }> {
+  const c = new pg.Client({ connectionString: scope.databaseUrl, options: `-c search_path=${scope.schema}` });
+  await c.connect();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const ins = await c.query<{ seq: string }>(
+      "INSERT INTO hub_outbox (event_id, subject, payload) VALUES (gen_random_uuid(), $1, '{}') RETURNING seq::text",
+      [`audit.${scope.name}.stall.test`],
+    );
+    await c.query('BEGIN');
+    const locked = await c.query('SELECT seq FROM hub_outbox WHERE seq = $1 FOR UPDATE', [ins.rows[0]?.seq]);
+    if (locked.rowCount === 1)
+      return {
+        release: async () => {
+          await c.query('ROLLBACK');
+          await c.end();
+        },
+      };
+    await c.query('ROLLBACK');
+  }
+  await c.end();
+  throw new Error('could not lock an outbox row before a relay took it');
 }
 
 describe('ownership across real instances', () => {
@@ -153,6 +191,47 @@ describe('ownership across real instances', () => {
         await waitFor(() => Number(w.model.version) === db.version && w.model.phone === db.phone, 'the client to equal Postgres');
       expect(watchers.reduce((n, w) => n + w.regressions, 0)).toBe(0);
       await waitFor(() => frozen.output.some((l) => l.includes('lease lost')), 'the frozen owner to notice it lost its lease');
+    },
+  );
+
+  it(
+    'kill -9 of the owner while every relay waits on a locked outbox row: the survivor takes over within 2 s and keeps renewing',
+    { timeout: 120_000 },
+    async () => {
+      // A takeover relays the outbox before it resets; a relay stuck behind a frozen process's
+      // locks must not stop the lease renewals (a tick that waited for it let every lease expire).
+      const scope = dataScope('own');
+      const [a, b] = await Promise.all([startInstance(scope), startInstance(scope)]);
+      await settled(scope, [a.id, b.id]);
+      const token = await accessToken('writer');
+      const { rid } = await createCustomer(scope, token);
+      const stall = await stallRelays(scope);
+      try {
+        const nc = await connectNats();
+        const stop = { now: false };
+        const load = setLoad(nc, rid, 4, stop);
+        await waitFor(() => load.acked.length > 20, 'sets to flow');
+        const owner = await ownerOfRid(scope, rid);
+        const [victim, survivor] = owner === a.id ? [a, b] : [b, a];
+        const killedAt = performance.now();
+        process.kill(victim.proc.pid ?? 0, 'SIGKILL');
+        await waitFor(() => load.sent.some((x) => x.at > killedAt && x.ok), 'a set sent after the kill to succeed', 10_000);
+        const recoveredAt = Math.min(...load.sent.filter((x) => x.at > killedAt && x.ok).map((x) => x.at));
+        // Past two lease lifetimes after the takeover: a survivor that stopped renewing fails here.
+        await new Promise((r) => setTimeout(r, 3500));
+        stop.now = true;
+        await load.done;
+        const after = load.sent.filter((x) => x.at > recoveredAt + 200);
+        process.stderr.write(
+          `[ownership] relay stalled, kill -9: recovered after ${(recoveredAt - killedAt).toFixed(0)} ms; ${String(after.length)} sets after, ${String(after.filter((x) => !x.ok).length)} failed\n`,
+        );
+        expect(recoveredAt - killedAt).toBeLessThan(2000);
+        expect(after.length).toBeGreaterThan(20);
+        expect(after.filter((x) => !x.ok)).toEqual([]);
+        await settled(scope, [survivor.id]);
+      } finally {
+        await stall.release();
+      }
     },
   );
 

@@ -123,6 +123,8 @@ export class Ownership implements RequestGate, Placement {
   #subs: Subscription[] = [];
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
+  /** Takeovers' relay-then-reset, one after another; ticks never wait for them (see `#tick`). */
+  #after: Promise<void> = Promise.resolve();
   #again = false;
   #closed = false;
   #degraded = false;
@@ -235,12 +237,13 @@ export class Ownership implements RequestGate, Placement {
       }),
     ];
     await this.#tick();
-    this.#started = true;
-    this.#announce();
     this.#timer = setInterval(() => {
       this.#tickSoon();
     }, TICK_MS);
     this.#timer.unref();
+    await this.#after; // ready once what it took is relayed and reset (renewals run meanwhile)
+    this.#started = true;
+    this.#announce();
   }
 
   /** Leaves gracefully: every partition handed over with its cut, then out of the member list. */
@@ -356,7 +359,13 @@ export class Ownership implements RequestGate, Placement {
         void this.#release(s.partition);
       }
     }
-    if (acquired.length > 0) await this.#afterAcquire(acquired);
+    // Not awaited: the relay may wait a long time for row locks — a frozen (SIGSTOP) previous
+    // owner's relay holds its batch's rows until Postgres ends its session — and a tick that waited
+    // would stop renewing every lease this instance holds (seen in the SIGSTOP drill: both
+    // survivors stalled, every partition expired).
+    if (acquired.length > 0) {
+      this.#after = this.#after.then(() => this.#afterAcquire(acquired));
+    }
   }
 
   async #acquire(p: number, t0: number): Promise<boolean> {
@@ -457,7 +466,7 @@ export class Ownership implements RequestGate, Placement {
     } catch (err) {
       this.#o.log.warn({ err, partitions }, 'outbox not relayed before takeover; the relay retries');
     }
-    this.#host?.reset();
+    if (!this.#closed) this.#host?.reset();
   }
 
   async #release(p: number): Promise<void> {
