@@ -33,7 +33,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { Logger } from 'pino';
 import { ResError } from '@hub/res';
 import type { GateHost, RequestGate } from '@hub/res/internal';
-import type { Acquired, Fence, Leases, Placement, Relay } from '@hub/store';
+import type { Acquired, Fence, Leases, PartitionState, Placement, Relay } from '@hub/store';
 
 /** Partitions per service unless configured (HUB_PARTITIONS). */
 export const DEFAULT_PARTITIONS = 8;
@@ -48,6 +48,8 @@ const KEEP_MS = 3000;
 const KEEP_MAX = 20_000;
 /** A handover's cut marker not seen by then is given up (its requester's later requests are answered). */
 const CUT_WAIT_MS = 1000;
+/** A planned takeover tick runs this long after the lease's expiry (clocks of Node and Postgres differ a little). */
+const WAKE_AFTER_EXPIRY_MS = 20;
 /** How long a release waits for the partition's handlers. */
 const DRAIN_MS = 5000;
 
@@ -122,6 +124,8 @@ export class Ownership implements RequestGate, Placement {
   #nc: NatsConnection | undefined;
   #subs: Subscription[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** A tick planned for the moment another instance's lease runs out (see `#wakeAtExpiry`). */
+  #wake: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   /** Takeovers' relay-then-reset, one after another; ticks never wait for them (see `#tick`). */
   #after: Promise<void> = Promise.resolve();
@@ -252,6 +256,7 @@ export class Ownership implements RequestGate, Placement {
     this.#closed = true;
     if (!this.#started) return; // never joined (stopped while waiting for Postgres): nothing to hand over
     clearInterval(this.#timer);
+    clearTimeout(this.#wake);
     await this.#ticking;
     try {
       await this.#o.leases.leave();
@@ -350,6 +355,7 @@ export class Ownership implements RequestGate, Placement {
     }
     this.#members = r.members;
     if (this.#closed) return;
+    this.#wakeAtExpiry(r.partitions);
     const acquired: number[] = [];
     for (const s of r.partitions) {
       const target = ownerOf(s.partition, this.#members);
@@ -366,6 +372,35 @@ export class Ownership implements RequestGate, Placement {
     if (acquired.length > 0) {
       this.#after = this.#after.then(() => this.#afterAcquire(acquired));
     }
+  }
+
+  /**
+   * Plans a tick for just after the earliest live lease of another instance whose partition would
+   * come to this one if that instance were gone: a dead owner's partitions then move as soon as its
+   * lease (and, at the same moment, its membership) runs out, instead of up to a tick later. While
+   * the owner lives it renews, the expiry moves on, and the planned tick is replaced before it runs.
+   */
+  #wakeAtExpiry(partitions: readonly PartitionState[]): void {
+    let soonest = Infinity;
+    for (const s of partitions) {
+      if (!s.live || s.owner === null || s.owner === this.me) continue;
+      const owner = s.owner;
+      if (
+        ownerOf(
+          s.partition,
+          this.#members.filter((m) => m !== owner),
+        ) === this.me
+      )
+        soonest = Math.min(soonest, s.remainingMs);
+    }
+    clearTimeout(this.#wake);
+    this.#wake = undefined;
+    if (soonest === Infinity) return;
+    this.#wake = setTimeout(() => {
+      this.#wake = undefined;
+      this.#tickSoon();
+    }, soonest + WAKE_AFTER_EXPIRY_MS);
+    this.#wake.unref();
   }
 
   async #acquire(p: number, t0: number): Promise<boolean> {

@@ -20,6 +20,8 @@ export interface PartitionState {
   readonly partition: number;
   readonly owner: string | null;
   readonly live: boolean;
+  /** How long a live lease has left unless renewed, in ms by Postgres' clock (0 when not live). */
+  readonly remainingMs: number;
 }
 
 export interface TickResult {
@@ -44,7 +46,9 @@ const TICK = `WITH beat AS (INSERT INTO hub_instances (id, seen_at) VALUES ($1, 
   SELECT (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM hub_instances
             WHERE seen_at > clock_timestamp() - $2 * interval '1 millisecond' AND NOT leaving AND id <> $1) AS others,
          (SELECT coalesce(json_agg(json_build_object('p', partition, 'e', epoch)), '[]') FROM renew) AS renewed,
-         (SELECT json_agg(json_build_object('p', partition, 'o', owner, 'l', expires_at > clock_timestamp()) ORDER BY partition) FROM hub_leases) AS leases`;
+         (SELECT json_agg(json_build_object('p', partition, 'o', owner, 'l', expires_at > clock_timestamp(),
+           'r', CASE WHEN expires_at > clock_timestamp() THEN extract(epoch FROM expires_at - clock_timestamp()) * 1000 ELSE 0 END) ORDER BY partition)
+          FROM hub_leases) AS leases`;
 
 const ACQUIRE = `WITH old AS (SELECT partition, owner, epoch, handover FROM hub_leases WHERE partition = $1 FOR UPDATE),
   upd AS (UPDATE hub_leases l SET owner = $2, epoch = l.epoch + 1, expires_at = clock_timestamp() + $3 * interval '1 millisecond', handover = NULL
@@ -90,13 +94,13 @@ export class Leases {
     const { rows } = await this.db.query<{
       others: string[];
       renewed: { p: number; e: number }[];
-      leases: { p: number; o: string | null; l: boolean }[] | null;
+      leases: { p: number; o: string | null; l: boolean; r: number }[] | null;
     }>(TICK, [this.me, this.ttlMs, held]);
     const r = rows[0];
     return {
       members: [...(r?.others ?? []), this.me].sort(),
       renewed: new Map((r?.renewed ?? []).map((x) => [x.p, x.e])),
-      partitions: (r?.leases ?? []).map((x) => ({ partition: x.p, owner: x.o, live: x.l })),
+      partitions: (r?.leases ?? []).map((x) => ({ partition: x.p, owner: x.o, live: x.l, remainingMs: x.r })),
     };
   }
 
