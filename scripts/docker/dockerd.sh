@@ -36,16 +36,28 @@ start() {
   exit 1
 }
 
+# What the engine leaves mounted once it is gone — its bind mount of the host's network namespace
+# (<exec-root>/netns/default) survives dockerd's exit — is unmounted, deepest first; otherwise
+# deleting the checkout fails with "Device or resource busy". Only paths of this checkout's engine.
+unmount_leftovers() {
+  local m
+  while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done < <(
+    awk -v run="$RUN/" -v data="$DATA/" 'index($2, run) == 1 || index($2, data) == 1 { print $2 }' /proc/mounts | sort -r
+  )
+}
+
 stop() {
-  if ! alive; then echo "==> [dockerd] not running"; return; fi
+  if ! alive; then unmount_leftovers; echo "==> [dockerd] not running"; return; fi
   local pid; pid="$(cat "$PIDFILE")"
   if [[ "$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" == active ]]; then
     docker swarm leave --force >/dev/null 2>&1 || true
   fi
   kill "$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { echo "==> [dockerd] stopped"; return; }; sleep 0.5; done
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { unmount_leftovers; echo "==> [dockerd] stopped"; return; }; sleep 0.5; done
   echo "==> [dockerd] still running after 30 s; sending SIGKILL to $pid"
   kill -9 "$pid" 2>/dev/null || true
+  sleep 0.5
+  unmount_leftovers
 }
 
 case "${1:-}" in
