@@ -240,7 +240,10 @@ export class Ownership implements RequestGate, Placement {
         },
       }),
     ];
-    await this.#tick();
+    // The first tick like every other (#tickSoon): a join announced by another instance meanwhile
+    // runs after it, never beside it (two ticks at once judged each other's acquisitions as lost).
+    this.#tickSoon();
+    await this.#ticking;
     this.#timer = setInterval(() => {
       this.#tickSoon();
     }, TICK_MS);
@@ -330,9 +333,12 @@ export class Ownership implements RequestGate, Placement {
 
   async #tick(): Promise<void> {
     const t0 = performance.now();
+    // Only what this renewal was sent for can be judged by it: a partition acquired meanwhile (by
+    // an acquisition still finishing) is not in it, and is not lost.
+    const sent = new Set(this.held);
     let r;
     try {
-      r = await this.#o.leases.tick(this.held);
+      r = await this.#o.leases.tick([...sent]);
       if (this.#degraded) this.#o.log.info('leases reachable again');
       this.#degraded = false;
     } catch (err) {
@@ -341,6 +347,7 @@ export class Ownership implements RequestGate, Placement {
       return;
     }
     for (const [p, h] of this.#held) {
+      if (!sent.has(p)) continue;
       if (r.renewed.get(p) === h.epoch) {
         const lapsed = performance.now() >= h.validUntil;
         h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
