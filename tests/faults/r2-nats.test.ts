@@ -3,10 +3,9 @@
 // Resgate succeed again within 3 s. A 3-node cluster: kill -9 of a node that one of a service's two
 // instances is connected to fails no request through Resgate beyond those in flight at the kill.
 import { expect, it } from 'vitest';
-import { waitFor } from '@hub/testkit';
+import { privateNatsCluster, waitFor } from '@hub/testkit';
 import { startServiceProcess } from '../lib/processes.ts';
 import { natsClients, resRequest, runLoad, s, tally, WRITER } from './lib/load.ts';
-import { natsCluster } from './lib/cluster.ts';
 import { drillResgate, drillServers } from './lib/platform.ts';
 import { record } from './lib/summary.ts';
 
@@ -98,7 +97,7 @@ it('R2a kill -9 of NATS (single node): requests through Resgate succeed again wi
 it('R2b kill -9 of one node of a 3-node NATS cluster: no failed request beyond those in flight', async () => {
   // Resgate on node 0 (it never reconnects: it exits on a lost connection, so its node stays up),
   // two instances of the service (one queue group) on nodes 1 and 2; node 1 is killed.
-  const cluster = await natsCluster(3);
+  const cluster = await privateNatsCluster({ size: 3 }); // core NATS only: the drill's services need no JetStream
   const [resgateNode, nodeA, nodeB] = cluster.nodes;
   if (resgateNode === undefined || nodeA === undefined || nodeB === undefined) throw new Error('no nodes');
   const name = `rtwob${String(Date.now() % 100_000)}`;

@@ -335,10 +335,10 @@ export class Ownership implements RequestGate, Placement {
     const t0 = performance.now();
     // Only what this renewal was sent for can be judged by it: a partition acquired meanwhile (by
     // an acquisition still finishing) is not in it, and is not lost.
-    const sent = new Set(this.held);
+    const sent = this.held;
     let r;
     try {
-      r = await this.#o.leases.tick([...sent]);
+      r = await this.#o.leases.tick(sent);
       if (this.#degraded) this.#o.log.info('leases reachable again');
       this.#degraded = false;
     } catch (err) {
@@ -347,7 +347,7 @@ export class Ownership implements RequestGate, Placement {
       return;
     }
     for (const [p, h] of this.#held) {
-      if (!sent.has(p)) continue;
+      if (!sent.includes(p)) continue;
       if (r.renewed.get(p) === h.epoch) {
         const lapsed = performance.now() >= h.validUntil;
         h.validUntil = t0 + LEASE_TTL_MS - SAFETY_MS;
@@ -392,13 +392,11 @@ export class Ownership implements RequestGate, Placement {
     for (const s of partitions) {
       if (!s.live || s.owner === null || s.owner === this.me) continue;
       const owner = s.owner;
-      if (
-        ownerOf(
-          s.partition,
-          this.#members.filter((m) => m !== owner),
-        ) === this.me
-      )
-        soonest = Math.min(soonest, s.remainingMs);
+      const heir = ownerOf(
+        s.partition,
+        this.#members.filter((m) => m !== owner),
+      );
+      if (heir === this.me) soonest = Math.min(soonest, s.remainingMs);
     }
     clearTimeout(this.#wake);
     this.#wake = undefined;

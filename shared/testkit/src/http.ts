@@ -45,9 +45,6 @@ export function resgateHttp<T = unknown>(
  * Request through Traefik's client entry point (the way browsers and curl reach the platform).
  * @example const r = await traefikHttp('/api/library/books');
  */
-export function traefikHttp<T = unknown>(
-  path: string,
-  init: RequestInit & { json?: unknown; token?: string } = {},
-): Promise<HttpResult<T>> {
+export function traefikHttp<T = unknown>(path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<HttpResult<T>> {
   return send<T>(hub().traefikUrl, path, init);
 }
