@@ -17,7 +17,7 @@
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { waitUntil } from '@hub/servers';
-import { ownerOf } from '../shared/service/src/ownership.ts';
+import { placePartitions } from '../shared/service/src/ownership.ts';
 import type { Child } from './lib/child.ts';
 import { startGateway } from './lib/gateway.ts';
 import { cpuOfTrees, cpuPerOp, cpuSecondsOf, formatCpu } from './lib/cpu.ts';
@@ -40,7 +40,7 @@ const STORM_CLIENTS = 40;
 const STORM_ID = '500';
 const WRITER = { sub: 'bench-writer', username: 'bench-writer', roles: ['customer:write'], exp: Math.floor(Date.now() / 1000) + 3600, sid: null };
 
-/** Resolves once every partition of `schema` is leased, live, to the instance rendezvous hashing picks among `n` live ones. */
+/** Resolves once every partition of `schema` is leased, live, to the instance the placement picks among `n` live ones. */
 async function settled(databaseUrl: string, schema: string, n: number): Promise<void> {
   const c = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
   await c.connect();
@@ -49,7 +49,8 @@ async function settled(databaseUrl: string, schema: string, n: number): Promise<
       async () => {
         const members = (await c.query<{ id: string }>("SELECT id FROM hub_instances WHERE seen_at > clock_timestamp() - interval '1.5 seconds' AND NOT leaving ORDER BY id")).rows.map((r) => r.id);
         const leases = (await c.query<{ partition: number; owner: string | null; live: boolean }>('SELECT partition, owner, expires_at > clock_timestamp() AS live FROM hub_leases')).rows;
-        return members.length === n && leases.length === PARTITIONS && leases.every((l) => l.live && l.owner === ownerOf(l.partition, members));
+        const placed = placePartitions(PARTITIONS, members);
+        return members.length === n && leases.length === PARTITIONS && leases.every((l) => l.live && l.owner === placed[l.partition]);
       },
       60_000,
       `${schema}: every partition owned by one of ${String(n)} instances`,

@@ -3,7 +3,7 @@
 // answers, and a graceful close hands every partition over without a failed request.
 import { describe, expect, it } from 'vitest';
 import { connectNats, dataScope, startHub, waitFor } from '@hub/testkit';
-import { fnv1a, ownerOf } from '../src/ownership.ts';
+import { fnv1a, placePartitions } from '../src/ownership.ts';
 import { customerService } from '../../../services/customer/src/service.ts';
 
 const WRITER = {
@@ -15,16 +15,40 @@ const WRITER = {
 };
 
 describe('partition ownership', () => {
-  it('rendezvous hashing spreads partitions and moves only those of a leaving member', () => {
-    const three = ['a', 'b', 'c'];
-    const owners = Array.from({ length: 64 }, (_, p) => ownerOf(p, three));
-    for (const m of three) expect(owners.filter((o) => o === m).length).toBeGreaterThan(8);
-    const two = Array.from({ length: 64 }, (_, p) => ownerOf(p, ['a', 'b']));
-    owners.forEach((o, p) => {
-      if (o !== 'c') expect(two[p]).toBe(o);
-    });
+  /** Member lists like real instance ids: a shared prefix, differing at the end. */
+  const memberSets = (n: number): string[][] =>
+    Array.from({ length: 200 }, (_, i) => Array.from({ length: n }, (_, j) => `host-${String(i)}-${String(j)}`));
+  const load = (placed: readonly (string | undefined)[], m: string): number => placed.filter((o) => o === m).length;
+
+  it('places every partition on a member, none over its fair share (plain rendezvous gives 8 over 3 as 4+)', () => {
+    for (const n of [1, 2, 3, 5])
+      for (const partitions of [1, 8, 16, 64])
+        for (const members of memberSets(n)) {
+          const placed = placePartitions(partitions, members);
+          expect(placed.every((o) => o !== undefined && members.includes(o))).toBe(true);
+          for (const m of members) expect(load(placed, m)).toBeLessThanOrEqual(Math.ceil(partitions / n));
+        }
+    expect(placePartitions(8, [])).toEqual(new Array(8).fill(undefined));
     expect(fnv1a('')).toBe(0x811c9dc5);
     expect(fnv1a('a')).toBe(0xe40c292c);
+  });
+
+  it('every instance computes the same placement, whatever the order or repeats of its member list', () => {
+    for (const members of memberSets(3).slice(0, 20)) {
+      const placed = placePartitions(16, members);
+      expect(placePartitions(16, [...members].reverse())).toEqual(placed);
+      expect(placePartitions(16, [...members, members[0] ?? ''])).toEqual(placed);
+    }
+  });
+
+  it("a member leaving moves its partitions and, on average, under one other's", () => {
+    let others = 0;
+    for (const members of memberSets(3)) {
+      const before = placePartitions(8, members);
+      const after = placePartitions(8, members.slice(0, 2));
+      others += before.filter((o, p) => o !== members[2] && after[p] !== o).length;
+    }
+    expect(others / 200).toBeLessThan(1);
   });
 
   it('two instances split the partitions; each request is answered once, by the owner', async () => {
