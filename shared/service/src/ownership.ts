@@ -78,14 +78,14 @@ function mix32(h: number): number {
 /**
  * Who owns each of `partitions` partitions among `members`: rendezvous hashing with bounded loads.
  * Plain rendezvous (each partition to its highest-scoring member) is uneven with few partitions —
- * 8 over 3 instances gives one of them 4 or more (half the load) about three times in four with a
- * uniform hash, and in 194 of 200 id sets with the plain FNV-1a this used — so no member takes more
+ * 8 over 3 instances gave one of them 4 or more (half the load) for 74% of 2,000 sets of
+ * real-shaped ids (`host-pid-hex`, see `Ownership.instanceId`), and 5 or more for 26% — so no member takes more
  * than its fair share, ceil(P / N): (partition, member) pairs are visited best score first, and a
  * partition goes to the first member of its pairs that still has room. Every instance computes the
  * same placement from the same member list (order and duplicates do not matter). A leaving member's
  * partitions move, and a few others may move to even the shares out again; leases decide while two
  * instances' views of the members differ.
- * @example placePartitions(8, ['a', 'b', 'c']) // e.g. ['b', 'a', 'c', 'c', 'a', 'b', 'a', 'b']
+ * @example placePartitions(8, ['a', 'b', 'c']) // ['a', 'a', 'c', 'a', 'c', 'c', 'b', 'b']
  */
 export function placePartitions(partitions: number, members: readonly string[]): (string | undefined)[] {
   const owners = new Array<string | undefined>(partitions).fill(undefined);
