@@ -146,6 +146,8 @@ export class Ownership implements RequestGate, Placement {
   readonly #o: OwnershipOptions;
   readonly #held = new Map<number, Held>();
   #kept: Kept[] = [];
+  /** Per partition, the epoch under which this instance last released it (see `#acquire`). */
+  readonly #releasedEpoch = new Map<number, number>();
   #members: readonly string[] = [];
   readonly #notices = new Map<string, (payload: string) => void>();
   #host: GateHost | undefined;
@@ -467,6 +469,18 @@ export class Ownership implements RequestGate, Placement {
       this.#o.log.info({ partition: p, epoch: a.epoch, replayed: fresh.length }, 'partition taken back after its lease expired');
       return true;
     }
+    if (prev.kind === 'released' && this.#releasedEpoch.get(p) === a.epoch - 1) {
+      // We released it and take it back with nobody in between (a placement that flapped while
+      // a member left): our own cut names requests we admitted, which we never kept, so its
+      // markers would never pass and every call after them would be dropped until CUT_WAIT_MS.
+      // Everything we kept, we did not admit — answer all.
+      for (const k of fresh) {
+        h.last.set(k.prefix, { reply: k.reply, at: k.at });
+        this.#host?.redeliver(k.msg);
+      }
+      this.#o.log.info({ partition: p, epoch: a.epoch, replayed: fresh.length }, 'partition taken back after releasing it');
+      return true;
+    }
     if (prev.kind === 'expired') {
       // Calls of unknown fate are dropped (answering could apply a write twice); gets are answered:
       // they change nothing, and a gateway whose get after a reset went unanswered stops
@@ -557,6 +571,7 @@ export class Ownership implements RequestGate, Placement {
       await this.#o.cache?.settled();
       await this.#host?.flush(); // its events reach the gateways before the new owner's
       await this.#o.leases.release(p, h.epoch, cut);
+      this.#releasedEpoch.set(p, h.epoch);
       this.#o.log.info({ partition: p, epoch: h.epoch }, 'partition released');
     } catch (err) {
       this.#o.log.warn({ err, partition: p }, 'release failed; the lease expires instead');

@@ -2,8 +2,13 @@
 // services/customer/test/ownership.test.ts): partitions split between instances, only the owner
 // answers, and a graceful close hands every partition over without a failed request.
 import { describe, expect, it } from 'vitest';
-import { connectNats, dataScope, startHub, waitFor } from '@hub/testkit';
-import { fnv1a, placePartitions } from '../src/ownership.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GateHost } from '@hub/res/internal';
+import { createDb, Leases, migrate } from '@hub/store';
+import { capturedLog, cleanup, connectNats, dataScope, scopeSql, startHub, waitFor } from '@hub/testkit';
+import { fnv1a, LEASE_TTL_MS, Ownership, placePartitions } from '../src/ownership.ts';
 import { customerService } from '../../../services/customer/src/service.ts';
 
 const WRITER = {
@@ -127,5 +132,65 @@ describe('partition ownership', () => {
     stop = true;
     await workers;
     expect(failed).toBe(0);
+  });
+
+  it('a partition taken back right after its own release answers the calls it kept meanwhile', async () => {
+    // The placement can flap while a member leaves: an instance releases a partition and takes it
+    // back with nobody in between. Its own cut names the requests it admitted itself, which it never
+    // kept, so matching kept calls against that cut dropped them all (CI: four set calls timed out
+    // in the rolling-restart test). Here the other member is a row in hub_instances, so the flap is exact.
+    const scope = dataScope('own');
+    const db = cleanup(createDb({ url: scope.databaseUrl, schema: scope.schema }), (d) => d.close());
+    await migrate(db, {
+      dir: cleanup(mkdtempSync(join(tmpdir(), 'own-')), (d) => {
+        rmSync(d, { recursive: true });
+      }),
+    });
+    const me = 'me';
+    const other = Array.from({ length: 64 }, (_, i) => `other-${String(i)}`).find((c) => placePartitions(1, [me, c])[0] === c) ?? '';
+    const redelivered: string[] = [];
+    const host: GateHost = {
+      redeliver: (m) => redelivered.push(m.reply ?? ''),
+      idleWhere: () => Promise.resolve(true),
+      reset: () => undefined,
+      flush: () => Promise.resolve(),
+    };
+    const own = new Ownership({
+      service: scope.name,
+      leases: new Leases(db, me, 1, LEASE_TTL_MS),
+      relay: undefined,
+      log: capturedLog().logger,
+    });
+    own.gate(host);
+    const nc = await connectNats();
+    const admitted: string[] = [];
+    nc.subscribe(`${scope.name}.req`, {
+      callback: (_e, m) => {
+        if (own.admit('customer.1', m)) admitted.push(m.reply ?? '');
+      },
+    });
+    await own.start(nc);
+    cleanup(own, (o) => o.leave());
+    const send = async (reply: string): Promise<void> => {
+      nc.publish(`${scope.name}.req`, '{}', { reply });
+      await nc.flush();
+    };
+    const rebalance = (): void => {
+      nc.publish(`_HUB.${scope.name}.own`);
+    };
+    expect(own.held).toEqual([0]);
+    await send('_INBOX.x.1');
+    expect(admitted).toEqual(['_INBOX.x.1']);
+
+    await scopeSql(scope, 'INSERT INTO hub_instances (id, seen_at) VALUES ($1, clock_timestamp())', [other]);
+    rebalance();
+    await waitFor(() => own.held.length === 0 && redelivered.length === 0, 'the partition to be released to the other member');
+    await send('_INBOX.x.2'); // kept: nobody admits it
+    await scopeSql(scope, 'DELETE FROM hub_instances WHERE id = $1', [other]);
+    rebalance();
+    await waitFor(() => own.held.length === 1, 'the partition to be taken back');
+    await waitFor(() => redelivered.includes('_INBOX.x.2'), 'the kept call to be answered');
+    await send('_INBOX.x.3');
+    expect(admitted).toEqual(['_INBOX.x.1', '_INBOX.x.3']);
   });
 });
