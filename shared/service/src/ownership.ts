@@ -469,18 +469,6 @@ export class Ownership implements RequestGate, Placement {
       this.#o.log.info({ partition: p, epoch: a.epoch, replayed: fresh.length }, 'partition taken back after its lease expired');
       return true;
     }
-    if (prev.kind === 'released' && this.#releasedEpoch.get(p) === a.epoch - 1) {
-      // We released it and take it back with nobody in between (a placement that flapped while
-      // a member left): our own cut names requests we admitted, which we never kept, so its
-      // markers would never pass and every call after them would be dropped until CUT_WAIT_MS.
-      // Everything we kept, we did not admit — answer all.
-      for (const k of fresh) {
-        h.last.set(k.prefix, { reply: k.reply, at: k.at });
-        this.#host?.redeliver(k.msg);
-      }
-      this.#o.log.info({ partition: p, epoch: a.epoch, replayed: fresh.length }, 'partition taken back after releasing it');
-      return true;
-    }
     if (prev.kind === 'expired') {
       // Calls of unknown fate are dropped (answering could apply a write twice); gets are answered:
       // they change nothing, and a gateway whose get after a reset went unanswered stops
@@ -495,7 +483,12 @@ export class Ownership implements RequestGate, Placement {
       );
       return true;
     }
-    if (prev.kind === 'released') h.skip = this.#skipMap(prev.handover as Cut | null);
+    // Our own cut — we released p and take it back with nobody in between (a placement that
+    // flapped while a member left) — names requests we admitted, which we never kept: none of its
+    // markers would pass, and every call after them would be dropped until CUT_WAIT_MS. Everything
+    // we kept, we did not admit.
+    const ownCut = prev.kind === 'released' && this.#releasedEpoch.get(p) === a.epoch - 1;
+    if (prev.kind === 'released' && !ownCut) h.skip = this.#skipMap(prev.handover as Cut | null);
     for (const k of fresh) {
       if (this.#beforeCut(h, k.prefix, k.reply, k.msg)) continue;
       h.last.set(k.prefix, { reply: k.reply, at: k.at });
@@ -507,7 +500,7 @@ export class Ownership implements RequestGate, Placement {
         h.skip = undefined;
       }, CUT_WAIT_MS).unref();
     }
-    this.#o.log.info({ partition: p, epoch: a.epoch, previous: prev.kind, replayed: fresh.length }, 'partition acquired');
+    this.#o.log.info({ partition: p, epoch: a.epoch, previous: prev.kind, ownCut, replayed: fresh.length }, 'partition acquired');
     return true;
   }
 

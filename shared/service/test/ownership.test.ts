@@ -147,7 +147,8 @@ describe('partition ownership', () => {
       }),
     });
     const me = 'me';
-    const other = Array.from({ length: 64 }, (_, i) => `other-${String(i)}`).find((c) => placePartitions(1, [me, c])[0] === c) ?? '';
+    const other = Array.from({ length: 64 }, (_, i) => `other-${String(i)}`).find((c) => placePartitions(1, [me, c])[0] === c);
+    if (other === undefined) throw new Error('no stand-in member id wins partition 0 over "me"');
     const redelivered: string[] = [];
     const host: GateHost = {
       redeliver: (m) => redelivered.push(m.reply ?? ''),
